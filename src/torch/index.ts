@@ -1,0 +1,8 @@
+// fastda's tensor library: `import * as torch from './torch'`.
+export { Tensor, type NestedArray, type Operand, type ValuesIndices } from './tensor';
+export * from './creation';
+export * from './autograd';
+export * from './runtime';
+export { scope, keep, dispose, scopeDepth } from './scope';
+export { DTYPES, isFloatingDtype, type DType, type Device } from './dtype';
+export * as functional from './functional';
