@@ -10,8 +10,8 @@
 
 namespace fastda {
 
-// A tensor handle is a JS external pointing at a TensorBox. dispose() drops the
-// reference right away; the finalizer only frees what dispose() did not.
+// A tensor handle is a JS object wrapping a TensorBox. dispose() drops the
+// reference right away; the GC finalizer only frees what dispose() did not.
 struct TensorBox {
   at::Tensor tensor;
   int64_t reportedBytes = 0;
@@ -28,6 +28,8 @@ TensorBox* unwrapBox(const Napi::Value& value, const char* what = "tensor");
 bool isTensorHandle(const Napi::Value& value);
 std::vector<at::Tensor> unwrapTensorList(const Napi::Value& value, const char* what);
 void disposeBox(Napi::Env env, TensorBox* box);
+// Frees the tensor and the wrap of a handle now; a no-op when already disposed.
+void disposeHandle(const Napi::Value& value);
 
 // Argument parsing. Each throws a JS TypeError naming the argument.
 int64_t toInt(const Napi::Value& value, const char* what);

@@ -19,6 +19,14 @@ int64_t storageBytes(const at::Tensor& tensor) {
 }
 }  // namespace
 
+namespace {
+void finalizeBox(napi_env env, void* data, void* /*hint*/) {
+  auto* box = static_cast<TensorBox*>(data);
+  disposeBox(Napi::Env(env), box);
+  delete box;
+}
+}  // namespace
+
 void disposeBox(Napi::Env env, TensorBox* box) {
   if (!box->tensor.defined()) return;
   box->tensor.reset();
@@ -27,6 +35,11 @@ void disposeBox(Napi::Env env, TensorBox* box) {
   box->reportedBytes = 0;
 }
 
+// A handle is a plain object wrapping a TensorBox. dispose() removes the wrap
+// and frees the box at once: a wrap left for the GC keeps a small malloc'd
+// reference alive until Node drains its finalizer queue (only when the event
+// loop turns), and thousands of those pinned between large tensor buffers made
+// glibc's heap grow without bound in synchronous training loops.
 Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor) {
   if (!tensor.defined()) return env.Null();
   auto* box = new TensorBox{std::move(tensor), 0};
@@ -34,12 +47,15 @@ Napi::Value wrapTensor(Napi::Env env, at::Tensor tensor) {
   box->reportedBytes = box->tensor.device().is_cpu() ? storageBytes(box->tensor) : 0;
   if (box->reportedBytes) Napi::MemoryManagement::AdjustExternalMemory(env, box->reportedBytes);
   liveTensors++;
-  auto external = Napi::External<TensorBox>::New(env, box, [](Napi::Env finalEnv, TensorBox* dead) {
-    disposeBox(finalEnv, dead);
-    delete dead;
-  });
-  external.TypeTag(&kTensorTag);
-  return external;
+  auto object = Napi::Object::New(env);
+  object.TypeTag(&kTensorTag);
+  napi_status status = napi_wrap(env, object, box, finalizeBox, nullptr, nullptr);
+  if (status != napi_ok) {
+    disposeBox(env, box);
+    delete box;
+    throw Napi::Error::New(env, "fastda: could not wrap a native tensor");
+  }
+  return object;
 }
 
 Napi::Value wrapTensorList(Napi::Env env, const std::vector<at::Tensor>& tensors) {
@@ -49,22 +65,34 @@ Napi::Value wrapTensorList(Napi::Env env, const std::vector<at::Tensor>& tensors
 }
 
 bool isTensorHandle(const Napi::Value& value) {
-  return value.IsExternal() && value.As<Napi::External<TensorBox>>().CheckTypeTag(&kTensorTag);
+  return value.IsObject() && value.As<Napi::Object>().CheckTypeTag(&kTensorTag);
 }
 
+// Null for a handle whose tensor was disposed.
 TensorBox* unwrapBox(const Napi::Value& value, const char* what) {
   if (!isTensorHandle(value)) {
     throw Napi::TypeError::New(value.Env(), std::string("expected a tensor for '") + what + "'");
   }
-  return value.As<Napi::External<TensorBox>>().Data();
+  void* data = nullptr;
+  if (napi_unwrap(value.Env(), value, &data) != napi_ok) return nullptr;
+  return static_cast<TensorBox*>(data);
 }
 
 const at::Tensor& unwrapTensor(const Napi::Value& value, const char* what) {
   TensorBox* box = unwrapBox(value, what);
-  if (!box->tensor.defined()) {
+  if (box == nullptr || !box->tensor.defined()) {
     throw Napi::Error::New(value.Env(), std::string("tensor '") + what + "' was used after dispose()");
   }
   return box->tensor;
+}
+
+void disposeHandle(const Napi::Value& value) {
+  TensorBox* box = unwrapBox(value, "tensor");
+  if (box == nullptr) return;
+  void* removed = nullptr;
+  napi_remove_wrap(value.Env(), value, &removed);
+  disposeBox(value.Env(), box);
+  delete box;
 }
 
 std::vector<at::Tensor> unwrapTensorList(const Napi::Value& value, const char* what) {

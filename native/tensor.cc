@@ -158,12 +158,13 @@ Napi::Value to(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value dispose(const Napi::CallbackInfo& info) {
-  disposeBox(info.Env(), unwrapBox(info[0]));
+  disposeHandle(info[0]);
   return info.Env().Undefined();
 }
 
 Napi::Value isDisposed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !unwrapBox(info[0])->tensor.defined());
+  TensorBox* box = unwrapBox(info[0]);
+  return Napi::Boolean::New(info.Env(), box == nullptr || !box->tensor.defined());
 }
 
 Napi::Value isTensor(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), isTensorHandle(info[0])); }
