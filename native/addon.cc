@@ -8,6 +8,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   initOps(env, exports);
   initAutograd(env, exports);
   initFunctional(env, exports);
+  initNn(env, exports);
+  initOptim(env, exports);
+  initSerialize(env, exports);
+  initJit(env, exports);
   return exports;
 }
 

@@ -72,5 +72,9 @@ void initTensor(Napi::Env env, Napi::Object exports);
 void initOps(Napi::Env env, Napi::Object exports);
 void initAutograd(Napi::Env env, Napi::Object exports);
 void initFunctional(Napi::Env env, Napi::Object exports);
+void initNn(Napi::Env env, Napi::Object exports);
+void initOptim(Napi::Env env, Napi::Object exports);
+void initSerialize(Napi::Env env, Napi::Object exports);
+void initJit(Napi::Env env, Napi::Object exports);
 
 }  // namespace fastda

@@ -270,6 +270,11 @@ Napi::Value split(const Napi::CallbackInfo& info) {
   if (info[1].IsNumber()) return wrapTensorList(info.Env(), t.split(toInt(info[1], "splitSize"), d));
   return wrapTensorList(info.Env(), t.split_with_sizes(toIntVector(info[1], "splitSizes"), d));
 }
+// asStrided(input, size, stride, storageOffset): a view with explicit strides.
+Napi::Value asStrided(const Napi::CallbackInfo& info) {
+  return wrapTensor(info.Env(), unwrapTensor(info[0], "input").as_strided(toIntVector(info[1], "size"), toIntVector(info[2], "stride"),
+                                                                          toInt(info[3], "storageOffset")));
+}
 Napi::Value oneHot(const Napi::CallbackInfo& info) {
   return wrapTensor(info.Env(), at::one_hot(unwrapTensor(info[0], "input"), toInt(info[1], "numClasses")));
 }
@@ -363,6 +368,7 @@ void initOps(Napi::Env env, Napi::Object exports) {
   FASTDA_EXPORT(exports, "chunk", chunk);
   FASTDA_EXPORT(exports, "split", split);
   FASTDA_EXPORT(exports, "oneHot", oneHot);
+  FASTDA_EXPORT(exports, "asStrided", asStrided);
 }
 
 }  // namespace fastda

@@ -105,6 +105,23 @@ Napi::Value fromTypedArray(const Napi::CallbackInfo& info) {
   return wrapTensor(info.Env(), tensor);
 }
 
+// fromBytes(buffer, dtype): reinterprets raw little-endian bytes as a 1-d
+// tensor of dtype (a copy), e.g. a storage record of a torch.save archive.
+Napi::Value fromBytes(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "expected a Buffer for 'data'");
+  auto array = info[0].As<Napi::TypedArray>();
+  at::ScalarType type = toDtype(info[1]);
+  size_t elementSize = c10::elementSize(type);
+  if (array.ByteLength() % elementSize != 0) {
+    throw Napi::RangeError::New(info.Env(), std::to_string(array.ByteLength()) + " bytes is not a whole number of " +
+                                                dtypeName(type) + " elements");
+  }
+  auto numel = static_cast<int64_t>(array.ByteLength() / elementSize);
+  at::Tensor tensor = at::empty({numel}, at::TensorOptions().dtype(type));
+  if (numel) std::memcpy(tensor.data_ptr(), static_cast<uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset(), array.ByteLength());
+  return wrapTensor(info.Env(), tensor);
+}
+
 // toArrayBuffer(tensor): a fresh copy of the elements in row-major order.
 Napi::Value toArrayBuffer(const Napi::CallbackInfo& info) {
   at::Tensor tensor = unwrapTensor(info[0]).detach().to(at::kCPU).contiguous();
@@ -271,6 +288,7 @@ void initTensor(Napi::Env env, Napi::Object exports) {
   FASTDA_EXPORT(exports, "eye", eye);
   FASTDA_EXPORT(exports, "fromTypedArray", fromTypedArray);
   FASTDA_EXPORT(exports, "toArrayBuffer", toArrayBuffer);
+  FASTDA_EXPORT(exports, "fromBytes", fromBytes);
   FASTDA_EXPORT(exports, "item", item);
   FASTDA_EXPORT(exports, "shape", shape);
   FASTDA_EXPORT(exports, "dtype", dtype);

@@ -6,3 +6,6 @@ export * from './runtime';
 export { scope, keep, dispose, scopeDepth } from './scope';
 export { DTYPES, isFloatingDtype, type DType, type Device } from './dtype';
 export * as functional from './functional';
+export * as nn from './nn';
+export * as optim from './optim';
+export { saveToBuffer, loadFromBuffer } from './serialize';

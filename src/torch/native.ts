@@ -124,6 +124,41 @@ export interface NativeAddon {
   binaryCrossEntropyWithLogits(input: H, target: H, weight: OptTensor, reduction: string, posWeight: OptTensor): H;
   mseLoss(input: H, target: H, reduction: string): H;
   klDiv(input: H, target: H, reduction: string, logTarget: boolean): H;
+  // nn kernels and initialisers
+  conv2d(input: H, weight: H, bias: OptTensor, stride: number[], padding: number[], dilation: number[], groups: number): H;
+  batchNorm(input: H, weight: OptTensor, bias: OptTensor, runningMean: OptTensor, runningVar: OptTensor, training: boolean, momentum: number, eps: number): H;
+  maxPool2d(input: H, kernel: number[], stride: number[], padding: number[], dilation: number[], ceilMode: boolean): H;
+  avgPool2d(input: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean, countIncludePad: boolean): H;
+  adaptiveAvgPool2d(input: H, outputSize: number[]): H;
+  featureDropout(input: H, p: number, training: boolean): H;
+  uniformInit(t: H, low: number, high: number): void;
+  normalInit(t: H, mean: number, std: number): void;
+  kaimingUniform(t: H, a: number, mode: string, nonlinearity: string): void;
+  kaimingNormal(t: H, a: number, mode: string, nonlinearity: string): void;
+  xavierUniform(t: H, gain: number): void;
+  setData(t: H, source: H): void;
+  // optimizers
+  sgdStep(params: H[], buffers: (H | null)[], lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean, maximize: boolean): (H | null)[];
+  adamStep(params: H[], expAvg: H[], expAvgSq: H[], maxExpAvgSq: H[] | null, steps: number[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, decoupled: boolean, maximize: boolean): void;
+  clipGradNorm(params: H[], maxNorm: number, normType: number): number;
+  clipGradValue(params: H[], clipValue: number): void;
+  // serialisation (torch.save / torch.load format)
+  pickleSave(value: unknown): Buffer;
+  readArchive(data: Buffer): [string, Buffer][];
+  fromBytes(data: Uint8Array, dtype: string): H;
+  asStrided(t: H, size: number[], stride: number[], storageOffset: number): H;
+  // TorchScript
+  jitLoad(path: string, device: string | null): ScriptHandle;
+  jitForward(module: ScriptHandle, inputs: H[]): H | H[];
+  jitNamedParameters(module: ScriptHandle): [string, H][];
+  jitNamedBuffers(module: ScriptHandle): [string, H][];
+  jitTrain(module: ScriptHandle, mode: boolean): void;
+  jitTo(module: ScriptHandle, device: string): void;
+}
+
+/** Opaque handle to a loaded TorchScript module. */
+export interface ScriptHandle {
+  readonly __scriptModule: never;
 }
 
 const ADDON_NAME = 'fastda_native.node';
