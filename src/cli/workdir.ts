@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHECKPOINT_EXTENSIONS } from '../engine/contract';
+import { UsageError } from '../util/errors';
 
 export const WORK_DIRS_ROOT = 'work_dirs';
 
@@ -24,6 +25,14 @@ export function defaultWorkDir(configFile: string, date = new Date(), root = pat
   let dir = base;
   for (let n = 2; fs.existsSync(dir); n++) dir = `${base}_${n}`;
   return dir;
+}
+
+/** Creates the work dir; a path taken by a file is a usage error, not a crash. */
+export function ensureWorkDir(dir: string): void {
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    throw new UsageError(`cannot use ${dir} as work dir: it exists and is not a directory`);
+  }
+  fs.mkdirSync(dir, { recursive: true });
 }
 
 /** Files under `dir` (depth-limited) named like checkpoints, newest first. */

@@ -17,6 +17,12 @@ export function loadBuiltins(): void {
   for (const id of BUILTIN_MODULES) {
     // require() with a variable keeps the list data-driven; paths resolve
     // from dist/src/registry at run time.
-    require(id);
+    try {
+      require(id);
+    } catch (error) {
+      // e.g. the native addon is not built: say which built-ins failed
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot load fastda's built-in components (${id}): ${reason}`, { cause: error });
+    }
   }
 }

@@ -41,9 +41,13 @@ function compile(ajv: Ajv, schema: JsonSchema): ValidateFunction {
   return fn;
 }
 
-/** Throws ajv's own error when the schema itself is malformed. */
+/**
+ * Throws when the schema itself is malformed. Checks against the JSON Schema
+ * meta-schema only: compiling is left to first use, because startup would
+ * otherwise compile every registered component's schema.
+ */
 export function checkSchema(schema: JsonSchema): void {
-  compile(checker, schema);
+  if (!checker.validateSchema(schema)) throw new Error(checker.errorsText(checker.errors));
 }
 
 /**

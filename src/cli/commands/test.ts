@@ -6,7 +6,7 @@ import { UsageError } from '../../util/errors';
 import { cfgOptions, checkpointOption, deviceOption, nprocOption, workDirOption, type RunArgv } from '../options';
 import { buildTrainer, prepare, requireFile } from '../prepare';
 import { settleRunSettings } from '../run-settings';
-import { defaultWorkDir } from '../workdir';
+import { defaultWorkDir, ensureWorkDir } from '../workdir';
 
 interface TestArgv extends RunArgv {
   config: string;
@@ -44,7 +44,7 @@ export const testCommand: CommandModule<object, TestArgv> = {
     });
     const settings = settleRunSettings(config);
     const workDir = argv.workDir ? path.resolve(argv.workDir) : `${defaultWorkDir(argv.config)}_test`;
-    fs.mkdirSync(workDir, { recursive: true });
+    ensureWorkDir(workDir);
     dumpConfig(config.data, workDir, displayFile(config.file));
     const runner = await buildTrainer(config, { workDir, ...settings, mode: 'test' });
     const type = String(config.data.trainer.type);

@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { displayFile, dumpConfig } from '../../config';
 import { cfgOptions, deviceOption, nprocOption, seedOption, workDirOption, type RunArgv } from '../options';
 import { buildTrainer, prepare } from '../prepare';
 import { settleRunSettings } from '../run-settings';
-import { defaultWorkDir } from '../workdir';
+import { defaultWorkDir, ensureWorkDir } from '../workdir';
 
 interface TrainArgv extends RunArgv {
   config: string;
@@ -32,7 +31,7 @@ export const trainCommand: CommandModule<object, TrainArgv> = {
     });
     const settings = settleRunSettings(config);
     const workDir = argv.workDir ? path.resolve(argv.workDir) : defaultWorkDir(argv.config);
-    fs.mkdirSync(workDir, { recursive: true });
+    ensureWorkDir(workDir);
     dumpConfig(config.data, workDir, displayFile(config.file));
     process.stderr.write(`fastda: work dir ${displayFile(workDir)}\n`);
     const runner = await buildTrainer(config, { workDir, ...settings, mode: 'train' });
