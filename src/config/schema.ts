@@ -46,8 +46,10 @@ export const sectionSchemas: Record<string, JsonSchema> = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          interval: { type: 'integer', minimum: 1 },
-          max_keep: { type: 'integer', minimum: 0 },
+          interval: { type: 'integer', minimum: 1, description: 'save every N iterations (and always the last one)' },
+          max_keep: { type: 'integer', minimum: 0, description: 'keep the newest N iter_*.ckpt (0: keep all)' },
+          save_best: { type: ['string', 'boolean'], description: "metric kept as best.ckpt (default: the first '<set>/acc'); false: none" },
+          best_mode: { enum: ['max', 'min'] },
         },
       },
     },

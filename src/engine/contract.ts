@@ -23,6 +23,8 @@ export interface TrainerContext {
    * fall back to older checkpoints in `workDir`).
    */
   resumeFrom?: string;
+  /** True when the user named the checkpoint (--checkpoint): no fallback to older ones. */
+  resumeExplicit?: boolean;
 }
 
 export type Metrics = Record<string, number>;

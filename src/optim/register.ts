@@ -30,6 +30,17 @@ const paramGroupOptions = {
   },
 };
 
+/**
+ * The groups an optimizer factory receives: ready-made groups, or a builder
+ * called with the optimizer's lr and weight decay after schema defaults apply.
+ */
+export type GroupSource = ParamGroupInput[] | { groups: (lr: number, weightDecay: number) => ParamGroupInput[] };
+
+function groupsOf(source: unknown, o: Opts): ParamGroupInput[] {
+  if (Array.isArray(source)) return source as ParamGroupInput[];
+  return (source as Exclude<GroupSource, ParamGroupInput[]>).groups(o.lr, o.weight_decay);
+}
+
 function withClip<O extends optim.Optimizer>(optimizer: O, o: Opts): O {
   if (o.grad_clip) optimizer.gradClip = { maxNorm: o.grad_clip.max_norm, normType: o.grad_clip.norm_type, clipValue: o.grad_clip.clip_value };
   return optimizer;
@@ -48,7 +59,7 @@ optimizers.register('SGD', {
     ['lr'],
   ),
   factory: (o: Opts, ...extra: unknown[]) =>
-    withClip(new optim.SGD(extra[0] as ParamGroupInput[], { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weight_decay, nesterov: o.nesterov }), o),
+    withClip(new optim.SGD(groupsOf(extra[0], o), { lr: o.lr, momentum: o.momentum, dampening: o.dampening, weightDecay: o.weight_decay, nesterov: o.nesterov }), o),
 });
 
 const adamSchema = (defaultDecay: number) =>
@@ -65,12 +76,12 @@ const adamOptions = (o: Opts) => ({ lr: o.lr, betas: o.betas as [number, number]
 optimizers.register('Adam', {
   description: 'Adam (weight decay added to the gradient)',
   schema: adamSchema(0),
-  factory: (o: Opts, ...extra: unknown[]) => withClip(new optim.Adam(extra[0] as ParamGroupInput[], adamOptions(o)), o),
+  factory: (o: Opts, ...extra: unknown[]) => withClip(new optim.Adam(groupsOf(extra[0], o), adamOptions(o)), o),
 });
 optimizers.register('AdamW', {
   description: 'Adam with decoupled weight decay',
   schema: adamSchema(0.01),
-  factory: (o: Opts, ...extra: unknown[]) => withClip(new optim.AdamW(extra[0] as ParamGroupInput[], adamOptions(o)), o),
+  factory: (o: Opts, ...extra: unknown[]) => withClip(new optim.AdamW(groupsOf(extra[0], o), adamOptions(o)), o),
 });
 
 // ---- lr schedulers ------------------------------------------------------------

@@ -25,7 +25,13 @@ export const commonOptions: Record<string, Record<string, JsonSchema>> = {
   transforms: {},
   trainers: {},
   validators: {
-    interval: { type: 'integer', minimum: 1, description: 'validate every N iterations' },
+    interval: {
+      oneOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'object', propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'integer', minimum: 1 }, minProperties: 1 },
+      ],
+      description: 'validate every N iterations, or {milestone: interval} (FastDA); always after the last iteration',
+    },
   },
   hooks: {
     priority: { type: ['integer', 'string'], description: 'order among hooks (engine-defined names or a number)' },

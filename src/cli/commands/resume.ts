@@ -52,8 +52,9 @@ export const resumeCommand: CommandModule<object, ResumeArgv> = {
     // config.yaml is the record of the run: it is read, not rewritten.
     const config = await prepare(configFile, { flags: { device: argv.device, nproc: argv.nproc } });
     const settings = settleRunSettings(config);
-    process.stderr.write(`fastda: resuming in ${displayFile(workDir)} from ${displayFile(resumeFrom)}\n`);
-    const runner = await buildTrainer(config, { workDir, ...settings, mode: 'resume', resumeFrom });
+    // The engine says which checkpoint it actually resumes from (it skips unreadable ones).
+    process.stderr.write(`fastda: resuming in ${displayFile(workDir)}\n`);
+    const runner = await buildTrainer(config, { workDir, ...settings, mode: 'resume', resumeFrom, resumeExplicit: Boolean(argv.checkpoint) });
     await runner.run();
   },
 };
