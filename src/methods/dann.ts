@@ -10,7 +10,7 @@ import { ScalarSchedule } from '../optim/schedules';
 
 export interface DANNOptions extends TrainerOptions {
   /** GRL coefficient: lo + (hi - lo)(2 / (1 + exp(-alpha i / max_iters)) - 1). */
-  grl: { max_iters: number; alpha: number; lo: number; hi: number };
+  grl?: Partial<{ max_iters: number; alpha: number; lo: number; hi: number }>;
   /** Weight of the domain loss. */
   trade_off: number;
 }
