@@ -12,6 +12,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initSerialize(env, exports);
   initJit(env, exports);
+  initData(env, exports);
   return exports;
 }
 

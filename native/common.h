@@ -76,5 +76,6 @@ void initNn(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initJit(Napi::Env env, Napi::Object exports);
+void initData(Napi::Env env, Napi::Object exports);
 
 }  // namespace fastda

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(build-essential cmake ccache libtorch-dev libgloo-dev libopenblas0-pthread)
+PACKAGES=(build-essential cmake ccache libtorch-dev libgloo-dev libopenblas0-pthread libjpeg-dev)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

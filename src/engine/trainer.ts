@@ -176,7 +176,7 @@ export abstract class Trainer implements TrainerRunner, RunState {
     if (ignored.length) this.logger.info(`${this.constructor.name} does not use datasets.train.${ignored.join(', datasets.train.')}`);
     for (const name of used) {
       const cfg = train[name] as Record<string, any>;
-      this.trainLoaders[name] = buildTrainLoader(cfg, { seed: this.context.seed, rank: 0, worldSize: 1, baseDir: process.cwd() });
+      this.trainLoaders[name] = buildTrainLoader(cfg, { seed: this.context.seed, rank: 0, worldSize: 1, baseDir: process.cwd(), name });
     }
   }
 

@@ -7,7 +7,7 @@
 //   '../methods/register',   // SourceOnly, DANN, CDAN, MCD, MCC trainers
 //   '../data/register',      // MNIST, USPS datasets + transforms
 //   '../engine/register',    // default hooks, optimizers, lr schedulers
-const BUILTIN_MODULES: string[] = ['../models/register', '../optim/register', '../engine/register', '../methods/register'];
+const BUILTIN_MODULES: string[] = ['../models/register', '../optim/register', '../engine/register', '../methods/register', '../data/register'];
 
 let loaded = false;
 

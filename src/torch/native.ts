@@ -154,6 +154,12 @@ export interface NativeAddon {
   jitNamedBuffers(module: ScriptHandle): [string, H][];
   jitTrain(module: ScriptHandle, mode: boolean): void;
   jitTo(module: ScriptHandle, device: string): void;
+  // data loading (native/data.cc)
+  augmentBatch(sources: H[], items: Int32Array, programs: Float64Array, offsets: Int32Array, outShape: number[], mode: 'float' | 'uint8', mean: number[], std: number[], threads: number): H;
+  augmentBatchAsync(sources: H[], items: Int32Array, programs: Float64Array, offsets: Int32Array, outShape: number[], mode: 'float' | 'uint8', mean: number[], std: number[], threads: number): Promise<H>;
+  decodeImages(paths: string[], threads: number, minShortSide: number): Promise<(H | string | null)[]>;
+  decodeImageBuffer(bytes: Uint8Array, minShortSide: number): H | string | null;
+  dataBackend(): { jpeg: boolean; jpegLibrary: string | null; hardwareThreads: number };
 }
 
 /** Opaque handle to a loaded TorchScript module. */
