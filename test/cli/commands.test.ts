@@ -161,6 +161,7 @@ describe('fastda resume', { concurrency: 2 }, () => {
       nproc: 1,
       mode: 'resume',
       resumeFrom: path.join(workDir, 'checkpoints', 'iter_200.ckpt'),
+      resumeExplicit: false,
     });
     assert.equal(fs.readFileSync(path.join(workDir, 'config.yaml'), 'utf8'), before, 'config.yaml is not rewritten');
   });
@@ -170,7 +171,9 @@ describe('fastda resume', { concurrency: 2 }, () => {
     const checkpoint = path.join(workDir, 'checkpoints', 'iter_100.ckpt');
     const result = await runCli(['resume', workDir, '--checkpoint', checkpoint]);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(readJson(path.join(workDir, 'context.json')).context.resumeFrom, checkpoint);
+    const { context } = readJson(path.join(workDir, 'context.json'));
+    assert.equal(context.resumeFrom, checkpoint);
+    assert.equal(context.resumeExplicit, true, 'an explicit checkpoint must not fall back to another');
   });
 
   it('fails with exit code 2 when the work dir has no checkpoint', async () => {
