@@ -32,10 +32,11 @@ function weightsOf(file: string): Map<string, string> {
   return out;
 }
 
-test('a run writes config, logs, TensorBoard events and checkpoints, calling hooks in order', { todo: 'failing at session end: an assertion on the output format needs checking (issue 6 follow-up)' }, async () => {
+test('a run writes config, logs, TensorBoard events and checkpoints, calling hooks in order', async () => {
   const r = await runCli(['train', CONFIG, '--work-dir', dirA, '--cfg-options', 'hooks=[{type: RecordEvents}]']);
+  // lr logged at iteration 5 is the one used by it: 0.01 * (1 + 0.001 * 4)^-0.75
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\[5\/30\] eta \d+:\d\d:\d\d +[\d.]+ it\/s +data [\d.]+ms step [\d.]+ms +lr backbone=1\.000e-2 head=1\.000e-2 discriminator=1\.000e-2 +loss_cls=/);
+  assert.match(r.stdout, /\[5\/30\] eta \d+:\d\d:\d\d +[\d.]+ it\/s +data [\d.]+ms step [\d.]+ms +lr backbone=9\.970e-3 head=9\.970e-3 discriminator=9\.970e-3 +loss_cls=/);
   assert.match(r.stdout, /\[15\/30\] eval target\/acc=\d+\.\d\d target\/mean_class_acc=\d+\.\d\d/);
   assert.ok(fs.existsSync(path.join(dirA, 'config.yaml')));
 
@@ -99,8 +100,8 @@ test('resume skips an unreadable newest checkpoint and says so', async () => {
   for (const [key, bytes] of a) assert.equal(c.get(key), bytes, key);
 });
 
-test('a NaN loss stops the run naming the loss and iteration; nan_policy skip carries on', { todo: 'failing at session end: NaN guard path needs checking (issue 6 follow-up)' }, async () => {
-  const nanArgs = ['--cfg-options', 'trainer={type: NaNAt, max_iters: 6, at: 3}', 'validator.interval=100'];
+test('a NaN loss stops the run naming the loss and iteration; nan_policy skip carries on', async () => {
+  const nanArgs = ['--cfg-options', 'trainer={_delete_: true, type: NaNAt, max_iters: 6, at: 3}', 'validator.interval=100'];
   const stop = await runCli(['train', CONFIG, '--work-dir', path.join(root, 'nan-stop'), ...nanArgs]);
   assert.equal(stop.code, 1);
   assert.match(stop.stderr, /loss 'loss_cls' is NaN at iteration 4; stopping/);
