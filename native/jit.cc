@@ -77,11 +77,6 @@ Napi::Value jitTrain(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value jitTo(const Napi::CallbackInfo& info) {
-  unwrapModule(info[0]).to(toDevice(info[1]));
-  return info.Env().Undefined();
-}
-
 }  // namespace
 
 void initJit(Napi::Env env, Napi::Object exports) {
@@ -91,7 +86,6 @@ void initJit(Napi::Env env, Napi::Object exports) {
   FASTDA_EXPORT(exports, "jitNamedParameters", jitNamedTensors<false>);
   FASTDA_EXPORT(exports, "jitNamedBuffers", jitNamedTensors<true>);
   FASTDA_EXPORT(exports, "jitTrain", jitTrain);
-  FASTDA_EXPORT(exports, "jitTo", jitTo);
 }
 
 }  // namespace fastda

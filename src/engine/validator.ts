@@ -71,7 +71,7 @@ export class ClassificationValidator implements Validator {
     if (!this.loaders) {
       const sets = (config.datasets?.test ?? {}) as Record<string, Record<string, any>>;
       if (Object.keys(sets).length === 0) throw new Error('the Classification validator needs datasets.test (e.g. datasets.test.target)');
-      this.loaders = Object.fromEntries(Object.entries(sets).map(([name, cfg]) => [name, buildTestLoader(cfg, { rank: 0, worldSize: 1, baseDir: process.cwd() })]));
+      this.loaders = Object.fromEntries(Object.entries(sets).map(([name, cfg]) => [name, buildTestLoader(cfg, { rank: 0, worldSize: 1, baseDir: process.cwd(), name })]));
     }
     return this.loaders;
   }

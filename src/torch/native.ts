@@ -153,7 +153,6 @@ export interface NativeAddon {
   jitNamedParameters(module: ScriptHandle): [string, H][];
   jitNamedBuffers(module: ScriptHandle): [string, H][];
   jitTrain(module: ScriptHandle, mode: boolean): void;
-  jitTo(module: ScriptHandle, device: string): void;
   // data loading (native/data.cc)
   augmentBatch(sources: H[], items: Int32Array, programs: Float64Array, offsets: Int32Array, outShape: number[], mode: 'float' | 'uint8', mean: number[], std: number[], threads: number): H;
   augmentBatchAsync(sources: H[], items: Int32Array, programs: Float64Array, offsets: Int32Array, outShape: number[], mode: 'float' | 'uint8', mean: number[], std: number[], threads: number): Promise<H>;

@@ -24,6 +24,7 @@ export class LoggerHook implements Hook {
   private stepTime = 0;
   private windowStart = 0;
   private windowIters = 0;
+  private valStart = 0;
   /** Training seconds of earlier runs of this work dir (resume). */
   private elapsedBefore = 0;
   private runStart = 0;
@@ -78,12 +79,15 @@ export class LoggerHook implements Hook {
     this.windowIters = 0;
   }
 
+  beforeVal(): void {
+    this.valStart = performance.now();
+  }
+
   afterVal(trainer: Trainer, metrics: Metrics): void {
     const text = Object.entries(metrics).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(' ');
     trainer.logger.info(`[${trainer.iter}/${trainer.maxIters}] eval ${text}`, { event: 'eval', iter: trainer.iter, ...metrics });
-    // Evaluation time is not training speed.
-    this.windowStart = performance.now();
-    this.windowIters = 0;
+    // Evaluation time is not training speed: move the window start past it.
+    this.windowStart += performance.now() - this.valStart;
   }
 
   afterRun(trainer: Trainer): void {
