@@ -4,6 +4,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pino from 'pino';
 
+/** Erases a progress bar (drawn on a terminal's stderr) before a log line. */
+function clearProgressLine(): void {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+}
+
 export class RunLogger {
   private readonly json: pino.Logger;
   private readonly destination: pino.DestinationStream & { flushSync?: () => void; end?: () => void };
@@ -19,11 +24,14 @@ export class RunLogger {
   /** A console line plus a JSON record with `fields`. */
   info(line: string, fields: Record<string, unknown> = {}): void {
     this.json.info(fields, line);
-    if (!this.quiet) process.stdout.write(`${line}\n`);
+    if (this.quiet) return;
+    clearProgressLine();
+    process.stdout.write(`${line}\n`);
   }
 
   warn(line: string, fields: Record<string, unknown> = {}): void {
     this.json.warn(fields, line);
+    clearProgressLine();
     process.stderr.write(`warning: ${line}\n`);
   }
 
