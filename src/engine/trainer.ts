@@ -195,6 +195,10 @@ export abstract class Trainer implements TrainerRunner, RunState {
   /** Builds everything from the config; `forTest` skips train loaders and hooks. */
   async setup(forTest = false): Promise<void> {
     const runtime = (this.config.runtime ?? {}) as Record<string, any>;
+    if (this.context.nproc > 1) {
+      // Never train on one process while the user believes it is several.
+      throw new Error(`--nproc ${this.context.nproc}: multi-process (distributed) training is not available in this fastda yet; run with --nproc 1`);
+    }
     if (runtime.num_threads) torch.setNumThreads(runtime.num_threads);
     torch.manualSeed(this.context.seed);
     this.logger = new RunLogger(this.workDir, { logLevel: runtime.log_level, quiet: forTest });

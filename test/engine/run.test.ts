@@ -110,6 +110,13 @@ test('a NaN loss stops the run naming the loss and iteration; nan_policy skip ca
   assert.match(skip.stdout, /3 updates skipped \(non-finite loss\)/);
 });
 
+test('--nproc above 1 fails up front instead of silently training on one process', async () => {
+  const r = await runCli(['train', CONFIG, '--work-dir', path.join(root, 'nproc'), '--nproc', '2']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--nproc 2: multi-process \(distributed\) training is not available/);
+  assert.ok(!fs.existsSync(path.join(root, 'nproc', 'checkpoints')), 'nothing was trained');
+});
+
 test('fastda test evaluates a checkpoint; a different model layout lists the mismatched keys', async () => {
   const out = path.join(root, 'metrics.json');
   const ckpt = path.join(dirA, 'checkpoints', 'iter_30.ckpt');
