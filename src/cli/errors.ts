@@ -25,6 +25,12 @@ export function reportError(error: unknown, debug: boolean, write: (text: string
     if (debug) write(`${stackOf(error)}\n`);
     return EXIT_USAGE;
   }
+  const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
+  if (error instanceof Error && error.name === 'InterruptedError' && typeof exitCode === 'number') {
+    // A requested stop with the state saved: not a failure to debug.
+    write(`fastda: ${message}\n`);
+    return exitCode;
+  }
   write(`fastda: run failed: ${message}\n`);
   write(debug ? `${stackOf(error)}\n` : 'fastda: run again with --debug for the stack trace\n');
   return EXIT_FAILURE;

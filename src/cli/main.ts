@@ -40,7 +40,7 @@ export function buildParser(argv: string[]) {
       .example('$0 train configs/dann/mnist2usps.yaml', 'train a DANN model')
       .example('$0 config my.yaml --cfg-options trainer.max_iters=100', 'show the merged config')
       .epilogue(
-        'Exit codes: 0 success, 1 run failure, 2 usage or config error.\n' +
+        'Exit codes: 0 success, 1 run failure, 2 usage or config error, 130/143 stopped by SIGINT/SIGTERM (checkpoint saved).\n' +
           'Run `fastda <command> --help` for the options of a command. Docs: docs/cli.md, docs/config.md',
       )
       .wrap(null)

@@ -3,6 +3,7 @@
 // does its own zero_grad/backward/step through the helpers below. Everything
 // else (building models/optimizers/loaders from the config, hooks, logging,
 // evaluation, checkpoints, exact resume) lives here.
+import * as path from 'node:path';
 import * as torch from '../torch';
 import type { nn, Tensor } from '../torch';
 import type { Optimizer } from '../torch/optim';
@@ -13,8 +14,9 @@ import { ScalarSchedule, type LrScheduler } from '../optim/schedules';
 import { hooks as hookRegistry, lrSchedulers, optimizers, validators } from '../registry';
 import type { Metrics, TrainerContext, TrainerRunner } from './contract';
 import { HookList, type Hook, type RunState } from './hooks';
-import { checkpointMeta, loadCheckpoint, type Checkpoint } from './checkpoint';
-import { findResumeCheckpoint, removeStaleTemps } from './resume';
+import { checkpointMeta, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint';
+import { CHECKPOINT_DIR, findResumeCheckpoint, removeStaleTemps } from './resume';
+import { InterruptedError, InterruptWatch, yieldToEventLoop } from './interrupt';
 import { defaultHooks } from './default-hooks';
 import { RunLogger } from './logger';
 import type { Validator } from './validator';
@@ -249,11 +251,14 @@ export abstract class Trainer implements TrainerRunner, RunState {
 
   async run(): Promise<void> {
     await this.setup();
+    const interrupts = new InterruptWatch('stopping after this iteration and saving a checkpoint');
     try {
       removeStaleTemps(this.workDir);
       if (this.context.mode === 'resume' || this.context.resumeFrom) await this.resume();
       await this.hooks.call('beforeRun', this);
       while (this.iter < this.maxIters) {
+        await yieldToEventLoop();
+        if (interrupts.signal) this.stopOnSignal(interrupts.signal);
         const dataStart = process.hrtime.bigint();
         const batches = await this.nextBatches();
         const stepStart = process.hrtime.bigint();
@@ -270,9 +275,18 @@ export abstract class Trainer implements TrainerRunner, RunState {
       }
       await this.hooks.call('afterRun', this);
     } finally {
+      interrupts.close();
       await Promise.all(Object.values(this.trainLoaders).map((l) => l.close()));
       this.logger.close();
     }
+  }
+
+  /** Saves the run as it is now and ends it with an InterruptedError. */
+  private stopOnSignal(signal: 'SIGINT' | 'SIGTERM'): never {
+    const file = path.join(this.workDir, CHECKPOINT_DIR, `iter_${this.iter}.ckpt`);
+    saveCheckpoint(file, this.checkpoint());
+    this.logger.info(`stopped by ${signal} at iteration ${this.iter} of ${this.maxIters}; saved ${file}`, { event: 'interrupted', iter: this.iter, signal, file });
+    throw new InterruptedError(`stopped by ${signal} at iteration ${this.iter}; continue with: fastda resume ${this.workDir}`, signal);
   }
 
   /** Runs the validator now (hooks beforeVal/afterValIter/afterVal included). */

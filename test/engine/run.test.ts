@@ -83,6 +83,24 @@ test('crash at iteration 25, resume: bitwise the same weights as the straight ru
   assert.ok(log.some((l) => l.event === 'resume' && l.iter === 20), 'the same log continues');
 });
 
+test('Ctrl+C saves a checkpoint at the current iteration; resume gives the same weights', async () => {
+  const dirI = path.join(root, 'interrupted');
+  const stopped = await runCli(['train', CONFIG, '--work-dir', dirI, '--cfg-options', 'hooks=[{type: InterruptAt, iter: 7}]']);
+  assert.equal(stopped.code, 130, stopped.stderr);
+  assert.match(stopped.stderr, /SIGINT: stopping after this iteration and saving a checkpoint/);
+  assert.match(stopped.stderr, /stopped by SIGINT at iteration 7; continue with: fastda resume /);
+  assert.doesNotMatch(stopped.stderr, /run failed/);
+  assert.deepEqual(fs.readdirSync(path.join(dirI, 'checkpoints')).sort(), ['iter_7.ckpt']);
+  const configFile = path.join(dirI, 'config.yaml');
+  fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace(/hooks:\n(\s+- .*\n(\s+\w+: .*\n)*)/, 'hooks: []\n'));
+  const resumed = await runCli(['resume', dirI]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /resuming from .*iter_7\.ckpt \(iteration 7 of 30\)/);
+  const a = weightsOf(path.join(dirA, 'checkpoints', 'iter_30.ckpt'));
+  const b = weightsOf(path.join(dirI, 'checkpoints', 'iter_30.ckpt'));
+  for (const [key, bytes] of a) assert.equal(b.get(key), bytes, `${key} differs after an interrupted run resumed`);
+});
+
 test('resume skips an unreadable newest checkpoint and says so', async () => {
   const dirC = path.join(root, 'corrupt');
   const crashed = await runCli(['train', CONFIG, '--work-dir', dirC, '--cfg-options', 'hooks=[{type: CrashAt, iter: 25}]']);
