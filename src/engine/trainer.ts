@@ -342,22 +342,19 @@ export abstract class Trainer implements TrainerRunner, RunState {
     const { file, checkpoint: ckpt, skipped } = findResumeCheckpoint(this.workDir, this.context.resumeFrom, this.context.resumeExplicit ?? false);
     for (const { file: bad, reason } of skipped) this.logger.warn(`skipping unreadable checkpoint ${bad}: ${reason}`);
     this.loadModels(ckpt, file);
-    for (const [name, opt] of Object.entries(this.optimizers)) {
-      const state = ckpt.optimizers[name];
-      if (state) opt.loadStateDict(state as never);
-    }
-    for (const [name, scheduler] of Object.entries(this.lrSchedulers)) {
-      const state = ckpt.lr_schedulers[name];
-      if (state) scheduler.loadStateDict(state as { last_iter?: number });
-    }
-    for (const [name, schedule] of Object.entries(this.schedules)) {
-      const state = ckpt.schedules[name];
-      if (state) schedule.loadStateDict(state as { last_iter?: number });
-    }
-    for (const [name, loader] of Object.entries(this.trainLoaders)) {
-      const state = ckpt.samplers[name];
-      if (state) loader.loadStateDict(state as never);
-    }
+    // A part the checkpoint has no state for (e.g. a model given an optimizer
+    // after the run began) starts fresh: say so, since resume is no longer exact.
+    const restore = <T>(kind: string, parts: Record<string, T>, saved: Record<string, unknown> | undefined, load: (part: T, state: never) => void) => {
+      for (const [name, part] of Object.entries(parts)) {
+        const state = saved?.[name];
+        if (state) load(part, state as never);
+        else this.logger.warn(`${file} has no ${kind} state for '${name}'; it starts fresh`);
+      }
+    };
+    restore('optimizer', this.optimizers, ckpt.optimizers, (opt, state) => opt.loadStateDict(state));
+    restore('lr schedule', this.lrSchedulers, ckpt.lr_schedulers, (scheduler, state) => scheduler.loadStateDict(state));
+    restore('schedule', this.schedules, ckpt.schedules, (schedule, state) => schedule.loadStateDict(state));
+    restore('sampler', this.trainLoaders, ckpt.samplers, (loader, state) => loader.loadStateDict(state));
     this.hooks.loadStateDict(ckpt.hooks);
     const rng = ckpt.rng.torch_cpu;
     if (rng instanceof torch.Tensor) torch.setRngState(rng);

@@ -118,6 +118,19 @@ test('resume skips an unreadable newest checkpoint and says so', async () => {
   for (const [key, bytes] of a) assert.equal(c.get(key), bytes, key);
 });
 
+test('resume says which parts of the run the checkpoint has no state for', async () => {
+  const sourceOnly = path.join(root, 'parts-source-only');
+  const trained = await runCli(['train', CONFIG, '--work-dir', sourceOnly, '--cfg-options', 'trainer={_delete_: true, type: SourceOnly, max_iters: 10}']);
+  assert.equal(trained.code, 0, trained.stderr);
+  const dann = path.join(root, 'parts-dann');
+  assert.equal((await runCli(['train', CONFIG, '--work-dir', dann, '--cfg-options', 'trainer.max_iters=12', 'validator.interval=100'])).code, 0);
+  const resumed = await runCli(['resume', dann, '--checkpoint', path.join(sourceOnly, 'checkpoints', 'iter_10.ckpt')]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /iter_10\.ckpt has no schedule state for 'grl'; it starts fresh/);
+  assert.match(resumed.stderr, /iter_10\.ckpt has no sampler state for 'target'; it starts fresh/);
+  assert.doesNotMatch(resumed.stderr, /optimizer state/, 'every optimizer was saved');
+});
+
 test('a NaN loss stops the run naming the loss and iteration; nan_policy skip carries on', async () => {
   const nanArgs = ['--cfg-options', 'trainer={_delete_: true, type: NaNAt, max_iters: 6, at: 3}', 'validator.interval=100'];
   const stop = await runCli(['train', CONFIG, '--work-dir', path.join(root, 'nan-stop'), ...nanArgs]);
