@@ -57,6 +57,12 @@ Napi::Value grad(const Napi::CallbackInfo& info) {
   return wrapTensor(info.Env(), g);
 }
 
+// hasGrad(tensor): whether a gradient is set, without wrapping it in a new
+// handle (a handle would keep the gradient alive until it is collected).
+Napi::Value hasGrad(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), unwrapTensor(info[0]).grad().defined());
+}
+
 Napi::Value setGrad(const Napi::CallbackInfo& info) {
   const at::Tensor& t = unwrapTensor(info[0]);
   if (isNullish(info[1])) t.mutable_grad().reset();
@@ -105,6 +111,7 @@ void initAutograd(Napi::Env env, Napi::Object exports) {
   FASTDA_EXPORT(exports, "isLeaf", isLeaf);
   FASTDA_EXPORT(exports, "backward", backward);
   FASTDA_EXPORT(exports, "grad", grad);
+  FASTDA_EXPORT(exports, "hasGrad", hasGrad);
   FASTDA_EXPORT(exports, "setGrad", setGrad);
   FASTDA_EXPORT(exports, "zeroGrad", zeroGrad);
   FASTDA_EXPORT(exports, "isGradEnabled", isGradEnabled);

@@ -49,6 +49,7 @@ export interface NativeAddon {
   setRngState(state: H): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  blasThreads(): number | null;
   setNumInteropThreads(n: number): void;
   cudaAvailable(): boolean;
   cudaDeviceCount(): number;
@@ -108,6 +109,7 @@ export interface NativeAddon {
   isLeaf(t: H): boolean;
   backward(t: H, gradient: OptTensor, retainGraph: boolean): void;
   grad(t: H): H | null;
+  hasGrad(t: H): boolean;
   setGrad(t: H, grad: OptTensor): void;
   zeroGrad(t: H, setToNone: boolean): void;
   isGradEnabled(): boolean;

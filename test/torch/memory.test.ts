@@ -104,6 +104,28 @@ test('a training step in a scope leaves only the parameters alive', () => {
   assert.equal(live(), before);
 });
 
+test('optimizer steps leave only the parameters and their state alive', () => {
+  for (const make of [
+    (params: torch.Tensor[]) => new torch.optim.SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 }),
+    (params: torch.Tensor[]) => new torch.optim.Adam(params, { lr: 0.1, amsgrad: true }),
+  ]) {
+    torch.manualSeed(0);
+    const params = [torch.randn([8, 4]).requiresGrad_(), torch.zeros([4]).requiresGrad_()];
+    const optimizer = make(params);
+    const step = () =>
+      torch.scope(() => {
+        const loss = torch.randn([16, 8]).matmul(params[0] as torch.Tensor).add(params[1] as torch.Tensor).relu().mean();
+        optimizer.zeroGrad();
+        loss.backward();
+        optimizer.step();
+      });
+    step(); // creates the optimizer state
+    const afterFirst = live();
+    for (let i = 0; i < 20; i++) step();
+    assert.equal(live(), afterFirst, optimizer.constructor.name);
+  }
+});
+
 test('the GC frees tensors nobody disposed (safety net)', async (t) => {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return t.skip('run node with --expose-gc to check the finalizer');

@@ -48,7 +48,7 @@ export class Adam extends Optimizer {
 
   protected update(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => native.grad(p.handle) !== null);
+      const params = group.params.filter((p) => native.hasGrad(p.handle));
       if (params.length === 0) continue;
       const states = params.map((p) => this.ensureState(p));
       for (const s of states) s.step = stepNumber(s.step) + 1;

@@ -85,7 +85,7 @@ export abstract class Optimizer {
   }
 
   protected withGrad(): Tensor[] {
-    return this.parameters().filter((p) => native.grad(p.handle) !== null);
+    return this.parameters().filter((p) => native.hasGrad(p.handle));
   }
 
   protected stateOf(param: Tensor): ParamState {

@@ -37,7 +37,7 @@ export class SGD extends Optimizer {
 
   protected update(): void {
     for (const group of this.paramGroups) {
-      const params = group.params.filter((p) => native.grad(p.handle) !== null);
+      const params = group.params.filter((p) => native.hasGrad(p.handle));
       if (params.length === 0) continue;
       const buffers = params.map((p) => {
         const buf = this.state.get(p)?.momentum_buffer;
