@@ -2,6 +2,10 @@
 // thread settings.
 #include "common.h"
 
+#include <dlfcn.h>
+
+#include <cstdlib>
+
 #ifdef FASTDA_WITH_CUDA
 #include <torch/cuda.h>
 #endif
@@ -227,10 +231,37 @@ Napi::Value setRngState(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// OpenBLAS (Debian's libopenblas0-pthread) keeps its own thread pool, one
+// thread per core, that at::set_num_threads does not reach; its idle threads
+// spin and took a whole core beside a 1-thread train step. setNumThreads
+// sizes it too, unless the user has set OPENBLAS_NUM_THREADS.
+void* openBlasSymbol(const char* name) {
+  for (const char* lib : {"libblas.so.3", "libopenblas.so.0"}) {
+    void* handle = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD);
+    if (!handle) continue;
+    void* symbol = dlsym(handle, name);
+    dlclose(handle);  // libtorch keeps the library loaded
+    if (symbol) return symbol;
+  }
+  return nullptr;
+}
+
+void setBlasThreads(int n) {
+  if (std::getenv("OPENBLAS_NUM_THREADS")) return;
+  if (auto set = reinterpret_cast<void (*)(int)>(openBlasSymbol("openblas_set_num_threads"))) set(n);
+}
+
+// blasThreads() -> OpenBLAS's thread count, or null when the BLAS is not OpenBLAS.
+Napi::Value blasThreads(const Napi::CallbackInfo& info) {
+  auto get = reinterpret_cast<int (*)()>(openBlasSymbol("openblas_get_num_threads"));
+  return get ? Napi::Number::New(info.Env(), get()) : info.Env().Null();
+}
+
 Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
   int64_t n = toInt(info[0], "threads");
   if (n < 1) throw Napi::RangeError::New(info.Env(), "threads must be >= 1");
   at::set_num_threads(static_cast<int>(n));
+  setBlasThreads(static_cast<int>(n));
   return info.Env().Undefined();
 }
 
@@ -308,6 +339,7 @@ void initTensor(Napi::Env env, Napi::Object exports) {
   FASTDA_EXPORT(exports, "setRngState", setRngState);
   FASTDA_EXPORT(exports, "setNumThreads", setNumThreads);
   FASTDA_EXPORT(exports, "getNumThreads", getNumThreads);
+  FASTDA_EXPORT(exports, "blasThreads", blasThreads);
   FASTDA_EXPORT(exports, "setNumInteropThreads", setNumInteropThreads);
   FASTDA_EXPORT(exports, "cudaAvailable", cudaAvailable);
   FASTDA_EXPORT(exports, "cudaDeviceCount", cudaDeviceCount);

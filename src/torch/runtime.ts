@@ -16,13 +16,21 @@ export function setRngState(state: Tensor): void {
   native.setRngState(state.handle);
 }
 
-/** Intra-op threads used by CPU kernels (see docs/performance.md for what is fastest). */
+/**
+ * Intra-op threads used by CPU kernels, and the size of OpenBLAS's own pool
+ * unless OPENBLAS_NUM_THREADS is set (docs/benchmarks.md: what is fastest).
+ */
 export function setNumThreads(threads: number): void {
   native.setNumThreads(threads);
 }
 
 export function getNumThreads(): number {
   return native.getNumThreads();
+}
+
+/** OpenBLAS's thread count, or null when libtorch's BLAS is not OpenBLAS. */
+export function blasThreads(): number | null {
+  return native.blasThreads();
 }
 
 /** Inter-op threads; libtorch allows setting this once, before any parallel work. */

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as torch from '../../src/torch';
 import { assertClose, flat } from '../helpers/numeric';
 
@@ -118,6 +119,24 @@ test('thread settings are applied', () => {
   assert.equal(torch.getNumThreads(), 1);
   torch.setNumThreads(before);
   assert.throws(() => torch.setNumThreads(0), /threads must be >= 1/);
+});
+
+test('setNumThreads also sizes OpenBLAS\'s own pool', { skip: process.env.OPENBLAS_NUM_THREADS ? 'OPENBLAS_NUM_THREADS is set' : false }, () => {
+  // Debian's alternatives point libblas.so.3 at OpenBLAS once libopenblas0-pthread is installed.
+  let systemBlas = '';
+  try {
+    systemBlas = fs.realpathSync('/usr/lib/x86_64-linux-gnu/libblas.so.3');
+  } catch {
+    // another layout: only check OpenBLAS when the addon finds it
+  }
+  if (systemBlas.includes('openblas')) assert.notEqual(torch.blasThreads(), null, `libblas.so.3 is ${systemBlas}`);
+  if (torch.blasThreads() === null) return;
+  const before = torch.getNumThreads();
+  torch.setNumThreads(2);
+  assert.equal(torch.blasThreads(), 2);
+  torch.setNumThreads(1);
+  assert.equal(torch.blasThreads(), 1);
+  torch.setNumThreads(before);
 });
 
 test('CUDA requests fail clearly without a GPU', { skip: torch.cudaIsAvailable() ? 'a GPU is present' : false }, () => {
