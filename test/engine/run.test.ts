@@ -156,6 +156,7 @@ test('fastda test evaluates a checkpoint; a different model layout lists the mis
   const metrics = JSON.parse(fs.readFileSync(out, 'utf8'));
   const trainLog = jsonLines(path.join(dirA, 'log.jsonl')).filter((l) => l.event === 'eval' && l.iter === 30)[0];
   assert.equal(metrics['target/acc'], trainLog?.['target/acc'], 'same accuracy as the evaluation during training');
+  assert.match(r.stdout, new RegExp(`^target/acc: ${(metrics['target/acc'] as number).toFixed(2)}$`, 'm'));
   const bad = await runCli(['test', CONFIG, '--checkpoint', ckpt, '--work-dir', path.join(root, 'test-bad'), '--cfg-options', 'models.head.out_features=5']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /does not fit model 'head' \(Linear\):\n\s+size mismatch for weight: checkpoint has \[10, 500\], model has \[5, 500\]/);

@@ -18,6 +18,9 @@ function checkMetrics(type: string, metrics: unknown): Record<string, number> {
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) {
     throw new Error(`trainer '${type}' test() must resolve to an object of metric name -> number`);
   }
+  for (const [name, value] of Object.entries(metrics)) {
+    if (typeof value !== 'number') throw new Error(`trainer '${type}' test() returned a ${typeof value} for metric '${name}', not a number`);
+  }
   return metrics as Record<string, number>;
 }
 
@@ -52,7 +55,8 @@ export const testCommand: CommandModule<object, TestArgv> = {
       throw new UsageError(`trainer '${type}' does not support \`fastda test\` (it has no test() method)`);
     }
     const metrics = checkMetrics(type, await runner.test(checkpoint));
-    for (const [name, value] of Object.entries(metrics)) process.stdout.write(`${name}: ${value}\n`);
+    // Two decimals, as the training log prints them; --out keeps full precision.
+    for (const [name, value] of Object.entries(metrics)) process.stdout.write(`${name}: ${value.toFixed(2)}\n`);
     if (argv.out) {
       const out = path.resolve(argv.out);
       fs.mkdirSync(path.dirname(out), { recursive: true });
