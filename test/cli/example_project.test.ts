@@ -60,7 +60,7 @@ describe('examples/custom_project', () => {
     ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^iterations: 5$/m);
-    assert.match(result.stdout, /^progress: 0\.5$/m);
+    assert.match(result.stdout, /^progress: 0\.50$/m);
     assert.deepEqual(readJson(out), { iterations: 5, progress: 0.5 });
   });
 

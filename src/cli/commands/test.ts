@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { displayFile, dumpConfig } from '../../config';
+import { formatMetric } from '../../engine/hooks/logger';
 import { UsageError } from '../../util/errors';
 import { cfgOptions, checkpointOption, deviceOption, nprocOption, workDirOption, type RunArgv } from '../options';
 import { buildTrainer, prepare, requireFile } from '../prepare';
@@ -55,8 +56,8 @@ export const testCommand: CommandModule<object, TestArgv> = {
       throw new UsageError(`trainer '${type}' does not support \`fastda test\` (it has no test() method)`);
     }
     const metrics = checkMetrics(type, await runner.test(checkpoint));
-    // Two decimals, as the training log prints them; --out keeps full precision.
-    for (const [name, value] of Object.entries(metrics)) process.stdout.write(`${name}: ${value.toFixed(2)}\n`);
+    // As the training log prints them; --out keeps full precision.
+    for (const [name, value] of Object.entries(metrics)) process.stdout.write(`${name}: ${formatMetric(value)}\n`);
     if (argv.out) {
       const out = path.resolve(argv.out);
       fs.mkdirSync(path.dirname(out), { recursive: true });

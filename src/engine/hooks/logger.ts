@@ -13,6 +13,11 @@ export function formatDuration(seconds: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** An evaluation metric as logs and `fastda test` print it: integers as they are, others with two decimals. */
+export function formatMetric(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
 const fmt = (v: number) => (Math.abs(v) >= 1000 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 
 export class LoggerHook implements Hook {
@@ -84,7 +89,7 @@ export class LoggerHook implements Hook {
   }
 
   afterVal(trainer: Trainer, metrics: Metrics): void {
-    const text = Object.entries(metrics).map(([k, v]) => `${k}=${v.toFixed(2)}`).join(' ');
+    const text = Object.entries(metrics).map(([k, v]) => `${k}=${formatMetric(v)}`).join(' ');
     trainer.logger.info(`[${trainer.iter}/${trainer.maxIters}] eval ${text}`, { event: 'eval', iter: trainer.iter, ...metrics });
     // Evaluation time is not training speed: move the window start past it.
     this.windowStart += performance.now() - this.valStart;
