@@ -14,19 +14,19 @@ const params = [torch.randn([784, 256]).mul(0.05), torch.zeros([256]), torch.ran
 );
 const [w1, b1, w2, b2] = params as [torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor];
 
+// The update goes through the real optimizer (SGD with momentum), as in
+// training: an earlier optimizer leaked a gradient handle per parameter per step.
+const optimizer = new torch.optim.SGD(params, { lr: 0.01, momentum: 0.9, weightDecay: 1e-4 });
+
 function step(): number {
   return torch.scope(() => {
     const x = torch.randn([64, 784]);
     const y = torch.randint(0, 10, [64]);
     const logits = F.linear(F.linear(x, w1.t(), b1).relu(), w2.t(), b2);
     const loss = F.crossEntropy(logits, y);
+    optimizer.zeroGrad();
     loss.backward();
-    torch.noGrad(() => {
-      for (const p of params) {
-        p.copy_(p.sub((p.grad as torch.Tensor).mul(0.01)));
-        p.zeroGrad();
-      }
-    });
+    optimizer.step();
     return loss.item();
   });
 }
