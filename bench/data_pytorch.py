@@ -79,25 +79,39 @@ class IdxDigits(Dataset):
         return self.transform(img), int(self.labels[i])
 
 
-def digits(a):
-    tf = T.Compose([T.ToTensor(), T.Normalize(0.5, 0.5)])
-    ds = IdxDigits(a.lists[0], a.lists[1], tf)
-    loader = DataLoader(ds, batch_size=a.batch, shuffle=True, drop_last=True,
-                        num_workers=a.workers, persistent_workers=a.workers > 0)
+def train_loader(ds, a):
+    return DataLoader(ds, batch_size=a.batch, shuffle=True, drop_last=True,
+                      num_workers=a.workers, persistent_workers=a.workers > 0)
+
+
+def time_loader(loader, warmup, batches, check=lambda x: None):
+    """Takes warmup + batches batches, restarting the loader when it runs out.
+    Returns the images, wall seconds and CPU seconds (this process and its
+    workers) of the timed batches."""
     it = iter(loader)
-    done, n, start = 0, 0, None
-    while done < a.warmup + a.batches:
+    done, images, start, cpu0 = 0, 0, None, 0.0
+    while done < warmup + batches:
         try:
-            x, y = next(it)
+            x, _ = next(it)
         except StopIteration:
             it = iter(loader)
             continue
+        check(x)
         done += 1
-        if done == a.warmup:
+        if done == warmup:
             start = time.perf_counter()
-        elif done > a.warmup:
-            n += 1
-    dt = time.perf_counter() - start
+            cpu0 = cpu_seconds(pids_of(it))
+        elif done > warmup:
+            images += x.shape[0]
+    return images, time.perf_counter() - start, cpu_seconds(pids_of(it)) - cpu0
+
+
+def digits(a):
+    tf = T.Compose([T.ToTensor(), T.Normalize(0.5, 0.5)])
+    ds = IdxDigits(a.lists[0], a.lists[1], tf)
+    loader = train_loader(ds, a)
+    images, dt, _ = time_loader(loader, a.warmup, a.batches)
+    n = images // a.batch
     print(json.dumps({'batches_per_s': n / dt, 'batches': n, 'seconds': dt, 'workers': a.workers}))
 
 
@@ -119,27 +133,12 @@ def main():
         T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
     ])
     ds = ImageList(a.root, a.lists, tf)
-    loader = DataLoader(ds, batch_size=a.batch, shuffle=True, drop_last=True,
-                        num_workers=a.workers, persistent_workers=a.workers > 0)
-    n = 0
-    it = iter(loader)
-    start = None
-    done = 0
-    while done < a.warmup + a.batches:
-        try:
-            x, y = next(it)
-        except StopIteration:
-            it = iter(loader)
-            continue
+    loader = train_loader(ds, a)
+
+    def check(x):
         assert x.shape == (a.batch, 3, 224, 224)
-        done += 1
-        if done == a.warmup:
-            start = time.perf_counter()
-            cpu0 = cpu_seconds(pids_of(it))
-        elif done > a.warmup:
-            n += x.shape[0]
-    dt = time.perf_counter() - start
-    cpu = cpu_seconds(pids_of(it)) - cpu0
+
+    n, dt, cpu = time_loader(loader, a.warmup, a.batches, check)
     print(json.dumps({'images_per_s': n / dt, 'cpu_ms_per_image': 1000 * cpu / n, 'images': n, 'seconds': dt,
                       'workers': a.workers, 'torch': torch.__version__}))
 
