@@ -32,6 +32,19 @@ function weightsOf(file: string): Map<string, string> {
   return out;
 }
 
+/** Removes the test hooks from a run's saved config, so they do not fire again on resume. */
+function dropSavedHooks(workDir: string): void {
+  const configFile = path.join(workDir, 'config.yaml');
+  fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace(/hooks:\n(\s+- .*\n(\s+\w+: .*\n)*)/, 'hooks: []\n'));
+}
+
+/** Asserts that every tensor of the straight run's final checkpoint is bitwise equal in `workDir`'s. */
+function assertSameFinalWeights(workDir: string, what: string): void {
+  const a = weightsOf(path.join(dirA, 'checkpoints', 'iter_30.ckpt'));
+  const b = weightsOf(path.join(workDir, 'checkpoints', 'iter_30.ckpt'));
+  for (const [key, bytes] of a) assert.equal(b.get(key), bytes, `${key} ${what}`);
+}
+
 test('a run writes config, logs, TensorBoard events and checkpoints, calling hooks in order', async () => {
   const r = await runCli(['train', CONFIG, '--work-dir', dirA, '--cfg-options', 'hooks=[{type: RecordEvents}]']);
   // lr logged at iteration 5 is the one used by it: 0.01 * (1 + 0.001 * 4)^-0.75
@@ -69,16 +82,12 @@ test('crash at iteration 25, resume: bitwise the same weights as the straight ru
   const crashed = await runCli(['train', CONFIG, '--work-dir', dirB, '--cfg-options', 'hooks=[{type: CrashAt, iter: 25}]']);
   assert.equal(crashed.code, null, 'killed by SIGKILL');
   assert.deepEqual(fs.readdirSync(path.join(dirB, 'checkpoints')).filter((f) => f.startsWith('iter_')).sort(), ['iter_10.ckpt', 'iter_20.ckpt']);
-  // The crash hook must not fire again on resume: drop it from the saved config.
-  const configFile = path.join(dirB, 'config.yaml');
-  fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace(/hooks:\n(\s+- .*\n(\s+\w+: .*\n)*)/, 'hooks: []\n'));
+  dropSavedHooks(dirB);
   const resumed = await runCli(['resume', dirB]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resuming from .*iter_20\.ckpt \(iteration 20 of 30\)/);
-  const a = weightsOf(path.join(dirA, 'checkpoints', 'iter_30.ckpt'));
-  const b = weightsOf(path.join(dirB, 'checkpoints', 'iter_30.ckpt'));
-  assert.equal(b.size, a.size);
-  for (const [key, bytes] of a) assert.equal(b.get(key), bytes, `${key} differs after resume`);
+  assert.equal(weightsOf(path.join(dirB, 'checkpoints', 'iter_30.ckpt')).size, weightsOf(path.join(dirA, 'checkpoints', 'iter_30.ckpt')).size);
+  assertSameFinalWeights(dirB, 'differs after resume');
   const log = jsonLines(path.join(dirB, 'log.jsonl'));
   assert.ok(log.some((l) => l.event === 'resume' && l.iter === 20), 'the same log continues');
 });
@@ -91,31 +100,25 @@ test('Ctrl+C saves a checkpoint at the current iteration; resume gives the same 
   assert.match(stopped.stderr, /stopped by SIGINT at iteration 7; continue with: fastda resume /);
   assert.doesNotMatch(stopped.stderr, /run failed/);
   assert.deepEqual(fs.readdirSync(path.join(dirI, 'checkpoints')).sort(), ['iter_7.ckpt']);
-  const configFile = path.join(dirI, 'config.yaml');
-  fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace(/hooks:\n(\s+- .*\n(\s+\w+: .*\n)*)/, 'hooks: []\n'));
+  dropSavedHooks(dirI);
   const resumed = await runCli(['resume', dirI]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resuming from .*iter_7\.ckpt \(iteration 7 of 30\)/);
-  const a = weightsOf(path.join(dirA, 'checkpoints', 'iter_30.ckpt'));
-  const b = weightsOf(path.join(dirI, 'checkpoints', 'iter_30.ckpt'));
-  for (const [key, bytes] of a) assert.equal(b.get(key), bytes, `${key} differs after an interrupted run resumed`);
+  assertSameFinalWeights(dirI, 'differs after an interrupted run resumed');
 });
 
 test('resume skips an unreadable newest checkpoint and says so', async () => {
   const dirC = path.join(root, 'corrupt');
   const crashed = await runCli(['train', CONFIG, '--work-dir', dirC, '--cfg-options', 'hooks=[{type: CrashAt, iter: 25}]']);
   assert.equal(crashed.code, null);
-  const configFile = path.join(dirC, 'config.yaml');
-  fs.writeFileSync(configFile, fs.readFileSync(configFile, 'utf8').replace(/hooks:\n(\s+- .*\n(\s+\w+: .*\n)*)/, 'hooks: []\n'));
+  dropSavedHooks(dirC);
   const newest = path.join(dirC, 'checkpoints', 'iter_20.ckpt');
   fs.writeFileSync(newest, fs.readFileSync(newest).subarray(0, 1000));
   const resumed = await runCli(['resume', dirC]);
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stderr, /skipping unreadable checkpoint .*iter_20\.ckpt: .*truncated or corrupt/);
   assert.match(resumed.stdout, /resuming from .*iter_10\.ckpt \(iteration 10 of 30\)/);
-  const a = weightsOf(path.join(dirA, 'checkpoints', 'iter_30.ckpt'));
-  const c = weightsOf(path.join(dirC, 'checkpoints', 'iter_30.ckpt'));
-  for (const [key, bytes] of a) assert.equal(c.get(key), bytes, key);
+  assertSameFinalWeights(dirC, 'differs after resuming past a corrupt checkpoint');
 });
 
 test('resume says which parts of the run the checkpoint has no state for', async () => {
