@@ -215,17 +215,21 @@ void decodeFile(const std::string& path, int minShortSide, std::vector<uint8_t>&
 #endif
 }
 
-// Runs fn(i) for i in [0, n) on `threads` threads (the caller's included).
+// The threads parallelFor(n, threads, ...) uses: at least 1, at most n.
+int threadsFor(int64_t n, int threads) { return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n))); }
+
+// Runs fn(i, t) for i in [0, n) on threadsFor(n, threads) threads (the
+// caller's included); t in [0, threads) names the thread, for per-thread state.
 template <typename F>
 void parallelFor(int64_t n, int threads, F fn) {
-  threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n)));
+  threads = threadsFor(n, threads);
   std::atomic<int64_t> next{0};
-  auto work = [&]() {
-    for (int64_t i; (i = next.fetch_add(1)) < n;) fn(i);
+  auto work = [&](int t) {
+    for (int64_t i; (i = next.fetch_add(1)) < n;) fn(i, t);
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
   for (auto& thread : pool) thread.join();
 }
 
@@ -400,7 +404,7 @@ struct Scratch {
   std::vector<uint8_t> bufs[2];
   int active = -1;  // which buffer holds the current image; -1: the source
   std::vector<uint8_t> temp;
-  std::vector<int> boundsH, boundsV;
+  std::vector<int> boundsH, boundsV, nearestX;
   std::vector<int32_t> kkH, kkV;
   std::vector<double> prekk;
   std::vector<v4i> wide;
@@ -481,7 +485,8 @@ View resizeNearest(const View& in, int oh, int ow, Scratch& s) {
   auto& out = s.target(static_cast<size_t>(oh) * ow * c);
   // Pillow's ImagingScaleAffine: source coordinates accumulated in double from half a step
   const double sx = static_cast<double>(in.w) / ow, sy = static_cast<double>(in.h) / oh;
-  std::vector<int> xs(ow);
+  std::vector<int>& xs = s.nearestX;
+  xs.resize(static_cast<size_t>(ow));
   double xo = sx * 0.5;
   for (int x = 0; x < ow; ++x, xo += sx) xs[x] = std::clamp(static_cast<int>(xo), 0, in.w - 1);
   double yo = sy * 0.5;
@@ -503,18 +508,21 @@ View resize(const View& in, int oh, int ow, int filter, Scratch& s) {
   FilterDef def = filterDef(filter);
   const int c = in.c;
   bool needH = ow != in.w, needV = oh != in.h;
-  int ksizeH = precomputeCoeffs(in.w, ow, def, s.boundsH, s.kkH, s.prekk);
   int ksizeV = precomputeCoeffs(in.h, oh, def, s.boundsV, s.kkV, s.prekk);
+  // Rows [yFirst, yLast) of the input feed the vertical pass; row 0 of `cur` is row yFirst.
   int yFirst = s.boundsV[0];
   int yLast = s.boundsV[oh * 2 - 2] + s.boundsV[oh * 2 - 1];
-  View cur = in;
+  View cur{in.row(yFirst), yLast - yFirst, in.w, c, in.rowStride};
   if (needH) {
+    int ksizeH = precomputeCoeffs(in.w, ow, def, s.boundsH, s.kkH, s.prekk);
     int rows = yLast - yFirst;
-    s.temp.resize(static_cast<size_t>(rows) * ow * c);
+    // Horizontal only (then yFirst = 0 and rows = oh): write the result directly.
+    std::vector<uint8_t>& dstBuf = needV ? s.temp : s.target(static_cast<size_t>(oh) * ow * c);
+    dstBuf.resize(static_cast<size_t>(rows) * ow * c);
     if (c == 3) s.wide.resize(static_cast<size_t>(in.w));
     for (int y = 0; y < rows; ++y) {
       const uint8_t* src = in.row(y + yFirst);
-      uint8_t* dst = s.temp.data() + static_cast<size_t>(y) * ow * c;
+      uint8_t* dst = dstBuf.data() + static_cast<size_t>(y) * ow * c;
       if (c == 3) {
         horizontalRow3(src, in.w, dst, ow, s.boundsH.data(), s.kkH.data(), ksizeH, s.wide.data());
         continue;
@@ -529,25 +537,15 @@ View resize(const View& in, int oh, int ow, int filter, Scratch& s) {
         }
       }
     }
-    for (int y = 0; y < oh; ++y) s.boundsV[y * 2] -= yFirst;
+    if (!needV) return s.commit(oh, ow, c);
     cur = View{s.temp.data(), rows, ow, c, static_cast<int64_t>(ow) * c};
-  } else if (yFirst != 0) {
-    cur.data = in.row(yFirst);
-    cur.h = yLast - yFirst;
-    for (int y = 0; y < oh; ++y) s.boundsV[y * 2] -= yFirst;
-  }
-  if (!needV) {
-    // horizontal only: the pass covered all rows (yFirst = 0); move it out of temp
-    auto& out = s.target(static_cast<size_t>(oh) * ow * c);
-    for (int y = 0; y < oh; ++y) std::memcpy(out.data() + static_cast<size_t>(y) * ow * c, cur.row(y), static_cast<size_t>(ow) * c);
-    return s.commit(oh, ow, c);
   }
   auto& out = s.target(static_cast<size_t>(oh) * ow * c);
   const int rowLen = ow * c;
   s.acc.resize(static_cast<size_t>(rowLen));
   for (int yy = 0; yy < oh; ++yy) {
     int ymin = s.boundsV[yy * 2], ymax = s.boundsV[yy * 2 + 1];
-    verticalRow(cur.row(ymin), cur.rowStride, ymax, &s.kkV[static_cast<size_t>(yy) * ksizeV], rowLen, s.acc.data(),
+    verticalRow(cur.row(ymin - yFirst), cur.rowStride, ymax, &s.kkV[static_cast<size_t>(yy) * ksizeV], rowLen, s.acc.data(),
                 out.data() + static_cast<size_t>(yy) * rowLen);
   }
   return s.commit(oh, ow, c);
@@ -735,18 +733,13 @@ at::Tensor runBatch(const BatchJob& job) {
   std::mutex errorMutex;
   std::string firstError;
   int64_t errorSample = -1;
-  std::vector<Scratch> scratch(static_cast<size_t>(std::max(1, job.threads)));
+  std::vector<Scratch> scratch(static_cast<size_t>(threadsFor(n, job.threads)));
   auto process = [&](int64_t i, Scratch& s) {
     const at::Tensor& src = job.sources[static_cast<size_t>(job.sourceOf[i])];
-    int64_t row = job.rowOf[i];
-    View view;
-    if (src.dim() == 4) {
-      view = View{src.data_ptr<uint8_t>() + row * src.size(1) * src.size(2) * src.size(3), static_cast<int>(src.size(1)),
-                  static_cast<int>(src.size(2)), static_cast<int>(src.size(3)), src.size(2) * src.size(3)};
-    } else {
-      view = View{src.data_ptr<uint8_t>(), static_cast<int>(src.size(0)), static_cast<int>(src.size(1)),
-                  static_cast<int>(src.size(2)), src.size(1) * src.size(2)};
-    }
+    const int64_t d = src.dim() - 3;  // 1 for a stack of images [N, H, W, C], 0 for one [H, W, C]
+    const int64_t h = src.size(d), w = src.size(d + 1), c = src.size(d + 2);
+    View view{src.data_ptr<uint8_t>() + (d ? job.rowOf[i] * h * w * c : 0), static_cast<int>(h), static_cast<int>(w),
+              static_cast<int>(c), w * c};
     View res = runProgram(view, job.programs.data() + job.offsets[i], job.offsets[i + 1] - job.offsets[i], s);
     if (res.c != job.outC || res.h != job.outH || res.w != job.outW) {
       throw std::runtime_error("transforms produced a " + std::to_string(res.c) + "x" + std::to_string(res.h) + "x" +
@@ -770,27 +763,20 @@ at::Tensor runBatch(const BatchJob& job) {
       }
     }
   };
-  int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(job.threads, n)));
-  std::atomic<int64_t> next{0};
-  auto work = [&](int t) {
-    Scratch& s = scratch[static_cast<size_t>(t)];
-    for (int64_t i; (i = next.fetch_add(1)) < n;) {
-      try {
-        process(i, s);
-      } catch (const std::exception& e) {
-        std::lock_guard<std::mutex> lock(errorMutex);
-        if (errorSample < 0 || i < errorSample) {
-          errorSample = i;
-          firstError = e.what();
-        }
-        next.store(n);
+  std::atomic<bool> failed{false};
+  parallelFor(n, job.threads, [&](int64_t i, int t) {
+    if (failed.load()) return;  // the batch is lost: skip the rest
+    try {
+      process(i, scratch[static_cast<size_t>(t)]);
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(errorMutex);
+      if (errorSample < 0 || i < errorSample) {
+        errorSample = i;
+        firstError = e.what();
       }
+      failed.store(true);
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (auto& thread : pool) thread.join();
+  });
   if (errorSample >= 0) throw std::runtime_error("sample " + std::to_string(errorSample) + " of the batch: " + firstError);
   return out;
 }
@@ -819,15 +805,13 @@ std::vector<double> numberList(const Napi::Value& value, const char* what) {
 BatchJob parseJob(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   BatchJob job;
-  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "expected an array of tensors for 'sources'");
-  auto sources = info[0].As<Napi::Array>();
-  for (uint32_t i = 0; i < sources.Length(); ++i) {
-    at::Tensor t = unwrapTensor(sources.Get(i), "sources");
+  job.sources = unwrapTensorList(info[0], "sources");
+  for (size_t i = 0; i < job.sources.size(); ++i) {
+    const at::Tensor& t = job.sources[i];
     if (t.scalar_type() != at::kByte || !t.device().is_cpu() || !t.is_contiguous() || (t.dim() != 3 && t.dim() != 4)) {
       throw Napi::TypeError::New(env, "augmentBatch: source " + std::to_string(i) +
                                           " must be a contiguous uint8 CPU tensor [H, W, C] or [N, H, W, C]");
     }
-    job.sources.push_back(t);
   }
   auto items = typedVector<int32_t>(info[1], napi_int32_array, "items");
   if (items.size() % 2 != 0) throw Napi::TypeError::New(env, "'items' must hold (source, row) pairs");
@@ -927,7 +911,7 @@ class DecodeWorker : public Napi::AsyncWorker {
         results_(paths_.size()) {}
   Napi::Promise promise() const { return deferred_.Promise(); }
   void Execute() override {
-    parallelFor(static_cast<int64_t>(paths_.size()), threads_, [&](int64_t i) {
+    parallelFor(static_cast<int64_t>(paths_.size()), threads_, [&](int64_t i, int) {
       std::vector<uint8_t> bytes;
       try {
         decodeFile(paths_[static_cast<size_t>(i)], minShortSide_, bytes, results_[static_cast<size_t>(i)]);
@@ -971,27 +955,6 @@ Napi::Value decodeImages(const Napi::CallbackInfo& info) {
   return promise;
 }
 
-// decodeImageBuffer(bytes, minShortSide) -> tensor | string | null, synchronously (tests, small tools).
-Napi::Value decodeImageBuffer(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(env, "expected a Buffer for 'bytes'");
-  auto array = info[0].As<Napi::TypedArray>();
-  const auto* data = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
-  Decoded out;
-  out.status = DecodeStatus::Unsupported;
-#ifdef FASTDA_HAVE_JPEG
-  size_t size = array.ByteLength();
-  if (jpegApi().ok && size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
-    decodeJpegInto(data, size, static_cast<int>(std::max<int64_t>(0, toInt(info[1], "minShortSide"))), out);
-  }
-#else
-  (void)data;
-#endif
-  if (out.status == DecodeStatus::Ok) return wrapTensor(env, std::move(out.image));
-  if (out.status == DecodeStatus::Failed) return Napi::String::New(env, out.error);
-  return env.Null();
-}
-
 Napi::Value dataBackend(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto result = Napi::Object::New(env);
@@ -1003,7 +966,6 @@ Napi::Value dataBackend(const Napi::CallbackInfo& info) {
   result.Set("jpeg", Napi::Boolean::New(env, false));
   result.Set("jpegLibrary", env.Null());
 #endif
-  result.Set("hardwareThreads", Napi::Number::New(env, std::thread::hardware_concurrency()));
   return result;
 }
 
@@ -1014,7 +976,6 @@ void initData(Napi::Env env, Napi::Object exports) {
   FASTDA_EXPORT(exports, "augmentBatch", augmentBatch);
   FASTDA_EXPORT(exports, "augmentBatchAsync", augmentBatchAsync);
   FASTDA_EXPORT(exports, "decodeImages", decodeImages);
-  FASTDA_EXPORT(exports, "decodeImageBuffer", decodeImageBuffer);
   FASTDA_EXPORT(exports, "dataBackend", dataBackend);
 }
 

@@ -64,13 +64,7 @@ export async function decodeImages(paths: string[], options: { threads?: number;
   return results.map((r) => (r === null || typeof r === 'string' ? r : keep(new Tensor(r as Handle))));
 }
 
-/** Decodes one in-memory JPEG synchronously (null when not a JPEG the native decoder handles). */
-export function decodeImageBuffer(bytes: Uint8Array, minShortSide = 0): DecodeResult {
-  const r = native.decodeImageBuffer(bytes, minShortSide);
-  return r === null || typeof r === 'string' ? r : new Tensor(r);
-}
-
 /** Which native decoders are available. */
-export function dataBackend(): { jpeg: boolean; jpegLibrary: string | null; hardwareThreads: number } {
+export function dataBackend(): { jpeg: boolean; jpegLibrary: string | null } {
   return native.dataBackend();
 }

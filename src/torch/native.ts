@@ -159,8 +159,7 @@ export interface NativeAddon {
   augmentBatch(sources: H[], items: Int32Array, programs: Float64Array, offsets: Int32Array, outShape: number[], mode: 'float' | 'uint8', mean: number[], std: number[], threads: number): H;
   augmentBatchAsync(sources: H[], items: Int32Array, programs: Float64Array, offsets: Int32Array, outShape: number[], mode: 'float' | 'uint8', mean: number[], std: number[], threads: number): Promise<H>;
   decodeImages(paths: string[], threads: number, minShortSide: number): Promise<(H | string | null)[]>;
-  decodeImageBuffer(bytes: Uint8Array, minShortSide: number): H | string | null;
-  dataBackend(): { jpeg: boolean; jpegLibrary: string | null; hardwareThreads: number };
+  dataBackend(): { jpeg: boolean; jpegLibrary: string | null };
 }
 
 /** Opaque handle to a loaded TorchScript module. */

@@ -139,6 +139,8 @@ describe('exactly torchvision (PIL backend)', { skip: skipWithoutPyTorch() }, ()
       ['resize hamming', [2, 0, 0, 64, 48, 21, 13, 3], { c: 3, h: 21, w: 13 }, 'F.resize(im, [21, 13], IM.HAMMING)'],
       ['resize nearest', [2, 0, 0, 64, 48, 30, 50, 0], { c: 3, h: 30, w: 50 }, 'F.resize(im, [30, 50], IM.NEAREST)'],
       ['resize one axis', [2, 0, 0, 64, 48, 48, 30, 2], { c: 3, h: 48, w: 30 }, 'F.resize(im, [48, 30], IM.BILINEAR)'],
+      ['resize the other axis', [2, 0, 0, 64, 48, 20, 64, 3], { c: 3, h: 20, w: 64 }, 'F.resize(im, [20, 64], IM.HAMMING)'],
+      ['crop then resize rows', [2, 0, 9, 64, 30, 13, 64, 2], { c: 3, h: 13, w: 64 }, 'F.resized_crop(im, 9, 0, 30, 64, [13, 64], IM.BILINEAR)'],
       ['pad constant fill', [1, -3, -5, 71, 55, 0, 10, 20, 30], { c: 3, h: 55, w: 71 }, 'F.pad(im, [3, 5, 4, 2], fill=(10, 20, 30))'],
       ['pad reflect', [1, -3, -5, 71, 55, 2, 0, 0, 0], { c: 3, h: 55, w: 71 }, "F.pad(im, [3, 5, 4, 2], padding_mode='reflect')"],
       ['pad symmetric', [1, -3, -5, 71, 55, 3, 0, 0, 0], { c: 3, h: 55, w: 71 }, "F.pad(im, [3, 5, 4, 2], padding_mode='symmetric')"],
