@@ -9,7 +9,7 @@ import { decodeFiles } from './decode';
 import { DataError } from './errors';
 import { hashInts, Rng } from './rng';
 import { InfiniteSampler, testShard, type SamplerState } from './sampler';
-import { OP, type ImageShape, type Pipeline } from './transforms';
+import { Grayscale, ToRGB, type ImageShape, type Pipeline } from './transforms';
 
 // Native data work runs on libuv's pool; its default of 4 threads is shared
 // with fs and sharp. Effective only if nothing has used the pool yet.
@@ -47,11 +47,20 @@ function int64(values: ArrayLike<number>): torch.Tensor {
 }
 
 /** Turns (index, epoch) lists into batches for one dataset. */
+/** In-memory images for one view: the bank, its image shape and how many leading transforms it already holds. */
+interface MemoryView {
+  bank: torch.Tensor;
+  shape: ImageShape;
+  prefix: number;
+}
+
 export class BatchMaker {
-  private banks: (torch.Tensor | null)[] = [];
-  private bankShapes: ImageShape[] = [];
-  private prefixes: number[] = [];
+  private views: MemoryView[] = [];
   private decodeChain: Promise<unknown> = Promise.resolve();
+  private readonly inflight = new Set<Promise<unknown>>();
+  // Pillow's convert(mode) before the transforms, as torchvision's loaders do;
+  // custom datasets keep the channels they give
+  private readonly convertMode: ToRGB | Grayscale | null;
 
   constructor(
     readonly dataset: Dataset,
@@ -59,6 +68,7 @@ export class BatchMaker {
     readonly threads: number,
   ) {
     if (pipelines.length === 0) throw new DataError('a loader needs at least one transform pipeline');
+    this.convertMode = dataset.kind === 'files' ? (dataset.mode === 'RGB' ? new ToRGB() : new Grayscale(1)) : null;
     if (dataset.kind === 'memory') this.prepareMemory(dataset);
   }
 
@@ -68,52 +78,48 @@ export class BatchMaker {
       throw new DataError(`${ds.name}: ${ds.images.length} bytes of images for ${ds.size} samples of ${shape.c}x${shape.h}x${shape.w}`);
     }
     const raw = torch.keep(torch.tensor(ds.images, { shape: [ds.size, shape.h, shape.w, shape.c], dtype: 'uint8' }));
-    let rawUsed = false;
-    const cache = new Map<Pipeline, { bank: torch.Tensor; shape: ImageShape; prefix: number }>();
+    const derived = new Map<Pipeline, MemoryView>();
     try {
-      this.fillBanks(raw, shape, cache, () => (rawUsed = true));
-    } catch (error) {
-      raw.dispose();
-      for (const entry of cache.values()) entry.bank.dispose();
-      this.banks = [];
-      throw error;
-    }
-    if (!rawUsed) raw.dispose();
-  }
-
-  private fillBanks(
-    raw: torch.Tensor,
-    shape: ImageShape,
-    cache: Map<Pipeline, { bank: torch.Tensor; shape: ImageShape; prefix: number }>,
-    usedRaw: () => void,
-  ): void {
-    const n = raw.shape[0] as number;
-    for (const pipeline of this.pipelines) {
-      let entry = cache.get(pipeline);
-      if (!entry) {
+      this.views = this.pipelines.map((pipeline) => {
         const prefix = pipeline.deterministicPrefix();
-        if (prefix === 0) {
-          entry = { bank: raw, shape, prefix };
-          usedRaw();
-        } else {
+        if (prefix === 0) return { bank: raw, shape, prefix };
+        let view = derived.get(pipeline);
+        if (!view) {
           // decoded once: apply the deterministic leading transforms to every image now
           const ops: number[] = [];
           const out = pipeline.plan(shape, ops, new Rng(0), 0, prefix);
-          entry = { bank: this.applyToAll(raw, n, ops, out), shape: out, prefix };
-          cache.set(pipeline, entry);
+          view = { bank: this.applyToAll(raw, ops, out), shape: out, prefix };
+          derived.set(pipeline, view);
         }
-      }
-      this.banks.push(entry.bank);
-      this.bankShapes.push(entry.shape);
-      this.prefixes.push(entry.prefix);
+        return view;
+      });
+    } catch (error) {
+      raw.dispose();
+      for (const view of derived.values()) view.bank.dispose();
+      throw error;
     }
+    if (!this.views.some((view) => view.bank === raw)) raw.dispose();
   }
 
-  private applyToAll(raw: torch.Tensor, n: number, ops: number[], out: ImageShape): torch.Tensor {
+  private applyToAll(raw: torch.Tensor, ops: number[], out: ImageShape): torch.Tensor {
+    const n = raw.shape[0] as number;
     const chunk = 4096;
     const parts: torch.Tensor[] = [];
     try {
-      this.applyChunks(raw, n, ops, out, chunk, parts);
+      for (let start = 0; start < n; start += chunk) {
+        const m = Math.min(chunk, n - start);
+        const items = new Int32Array(2 * m);
+        const programs = new Float64Array(m * ops.length);
+        const offsets = new Int32Array(m + 1);
+        for (let i = 0; i < m; i++) {
+          items[2 * i + 1] = start + i;
+          programs.set(ops, i * ops.length);
+          offsets[i + 1] = (i + 1) * ops.length;
+        }
+        parts.push(
+          torch.keep(augmentBatch({ sources: [raw], items, programs, offsets, outShape: [out.c, out.h, out.w], mode: 'uint8', threads: this.threads })),
+        );
+      }
     } catch (error) {
       for (const p of parts) p.dispose();
       throw error;
@@ -124,25 +130,26 @@ export class BatchMaker {
     return bank;
   }
 
-  private applyChunks(raw: torch.Tensor, n: number, ops: number[], out: ImageShape, chunk: number, parts: torch.Tensor[]): void {
-    for (let start = 0; start < n; start += chunk) {
-      const m = Math.min(chunk, n - start);
-      const items = new Int32Array(2 * m);
-      const programs = new Float64Array(m * ops.length);
-      const offsets = new Int32Array(m + 1);
-      for (let i = 0; i < m; i++) {
-        items[2 * i + 1] = start + i;
-        programs.set(ops, i * ops.length);
-        offsets[i + 1] = (i + 1) * ops.length;
-      }
-      parts.push(
-        torch.keep(augmentBatch({ sources: [raw], items, programs, offsets, outShape: [out.c, out.h, out.w], mode: 'uint8', threads: this.threads })),
-      );
-    }
+  /** Builds the batch of the given samples; seed, epoch and index seed each sample's augmentation. */
+  make(indices: number[], epochs: number[], seed: number): Promise<Batch> {
+    const promise = this.build(indices, epochs, seed);
+    // close() waits for these, so native work never outlives the banks it reads
+    const settled = promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inflight.add(settled);
+    void settled.then(() => this.inflight.delete(settled));
+    return promise;
   }
 
-  /** Builds the batch of the given samples; seed, epoch and index seed each sample's augmentation. */
-  async make(indices: number[], epochs: number[], seed: number): Promise<Batch> {
+  /** Waits for the batches being made, then frees the in-memory images. */
+  async close(): Promise<void> {
+    await Promise.all([...this.inflight]);
+    this.dispose();
+  }
+
+  private async build(indices: number[], epochs: number[], seed: number): Promise<Batch> {
     const ds = this.dataset;
     let sources: torch.Tensor[];
     let shapes: ImageShape[];
@@ -204,22 +211,12 @@ export class BatchMaker {
       let from = 0;
       if (ds.kind === 'memory') {
         items[2 * i + 1] = index;
-        shape = this.bankShapes[view] as ImageShape;
-        from = this.prefixes[view] as number;
+        ({ shape, prefix: from } = this.views[view] as MemoryView);
       } else {
         items[2 * i] = i;
         items[2 * i + 1] = -1;
         shape = shapes[i] as ImageShape;
-        // Pillow's convert(mode) before the transforms, as torchvision's loaders do;
-        // custom datasets keep the channels they give
-        const mode = ds.kind === 'files' ? ds.mode : null;
-        if (mode === 'RGB' && shape.c === 1) {
-          programs.push(OP.rgb);
-          shape = { ...shape, c: 3 };
-        } else if (mode === 'L' && shape.c === 3) {
-          programs.push(OP.gray, 1);
-          shape = { ...shape, c: 1 };
-        }
+        if (this.convertMode) shape = this.convertMode.apply(shape, programs);
       }
       const out = pipeline.plan(shape, programs, rng, from);
       offsets[i + 1] = programs.length;
@@ -237,7 +234,7 @@ export class BatchMaker {
     // a thread per ~128k output values: small batches (digits) are not worth spawning threads for
     const threads = Math.max(1, Math.min(this.threads, Math.ceil((n * shape.c * shape.h * shape.w) / 131072)));
     return {
-      sources: ds.kind === 'memory' ? [this.banks[view] as torch.Tensor] : sources,
+      sources: ds.kind === 'memory' ? [(this.views[view] as MemoryView).bank] : sources,
       items,
       programs: Float64Array.from(programs),
       offsets,
@@ -281,12 +278,8 @@ export class BatchMaker {
   }
 
   dispose(): void {
-    const seen = new Set<torch.Tensor>();
-    for (const bank of this.banks) {
-      if (bank && !seen.has(bank)) bank.dispose();
-      if (bank) seen.add(bank);
-    }
-    this.banks = [];
+    for (const bank of new Set(this.views.map((view) => view.bank))) bank.dispose();
+    this.views = [];
   }
 }
 
@@ -327,7 +320,6 @@ export class InfiniteLoader implements TrainLoader {
   private queue: Job[] = [];
   private consumed: SamplerState;
   private closed = false;
-  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     ds: Dataset,
@@ -352,14 +344,7 @@ export class InfiniteLoader implements TrainLoader {
   private enqueue(): void {
     const { indices, epochs } = this.sampler.nextBatch();
     const state = this.sampler.stateDict();
-    const promise = this.maker.make(indices, epochs, state.seed);
-    const settled = promise.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inflight.add(settled);
-    void settled.then(() => this.inflight.delete(settled));
-    this.queue.push({ promise, state });
+    this.queue.push({ promise: this.maker.make(indices, epochs, state.seed), state });
   }
 
   next(): Promise<Batch> {
@@ -390,8 +375,7 @@ export class InfiniteLoader implements TrainLoader {
     if (this.closed) return;
     this.closed = true;
     this.discardQueue();
-    await Promise.all([...this.inflight]);
-    this.maker.dispose();
+    await this.maker.close();
   }
 }
 
@@ -400,7 +384,6 @@ export class SequentialLoader implements TestLoader {
   readonly batchSize: number;
   private readonly maker: BatchMaker;
   private readonly shard: { start: number; end: number };
-  private readonly inflight = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(
@@ -430,14 +413,7 @@ export class SequentialLoader implements TestLoader {
       const from = start + issued * this.batchSize;
       const to = Math.min(end, from + this.batchSize);
       const indices = Array.from({ length: to - from }, (_, k) => from + k);
-      const promise = this.maker.make(indices, new Array(indices.length).fill(0), this.options.seed);
-      const settled = promise.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.inflight.add(settled);
-      void settled.then(() => this.inflight.delete(settled));
-      queue.push(promise);
+      queue.push(this.maker.make(indices, new Array(indices.length).fill(0), this.options.seed));
       issued++;
     };
     try {
@@ -454,7 +430,6 @@ export class SequentialLoader implements TestLoader {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.inflight]);
-    this.maker.dispose();
+    await this.maker.close();
   }
 }
