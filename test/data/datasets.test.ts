@@ -258,6 +258,14 @@ describe('bad inputs are clear errors naming the file (and line)', () => {
     assert.throws(() => buildDataset({ type: 'ImageList', list: neg, check_files: false }), /line 1: label -1 is out of range/);
   });
 
+  test('a list as long as VisDA\'s (152k lines) counts its classes from the labels', () => {
+    const lines = Array.from({ length: 160_000 }, (_, i) => `img_${i}.jpg ${i % 12}`);
+    const { list } = listDir(lines);
+    const ds = buildDataset({ type: 'ImageList', list, check_files: false });
+    assert.equal(ds.size, 160_000);
+    assert.equal(ds.numClasses, 12);
+  });
+
   test('missing image files, with their list lines', () => {
     const { dir, list } = listDir(['here.jpg 0', 'gone.jpg 1']);
     fs.writeFileSync(path.join(dir, 'here.jpg'), '');
